@@ -1,0 +1,34 @@
+import pg from 'pg';
+
+/** Runs `work` on a connection to the server's `postgres` database, with the target database's name. */
+async function withServer<T>(url: string, work: (client: pg.Client, name: string) => Promise<T>): Promise<T> {
+  const name = decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
+  if (!/^[\w-]+$/.test(name)) throw new Error(`Refusing to manage a database with the name "${name}"`);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    return await work(client, name);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates the database named in `url` when it does not exist yet. */
+export function ensureDatabase(url: string): Promise<boolean> {
+  return withServer(url, async (client, name) => {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount) return false;
+    await client.query(`CREATE DATABASE "${name}"`);
+    return true;
+  });
+}
+
+/** Drops (disconnecting its sessions) and creates the database named in `url`: tests start from nothing. */
+export function recreateDatabase(url: string): Promise<void> {
+  return withServer(url, async (client, name) => {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await client.query(`CREATE DATABASE "${name}"`);
+  });
+}
