@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { LeadWorkflowService } from './lead-workflow.service.js';
+import { LeadsController } from './leads.controller.js';
+import { LeadsService } from './leads.service.js';
+
+/** Leads feature: CRUD, lifecycle, assignment, history. */
+@Module({
+  controllers: [LeadsController],
+  providers: [LeadsService, LeadWorkflowService],
+  exports: [LeadsService, LeadWorkflowService],
+})
+export class LeadsModule {}

@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import {
+  assertHandled,
+  assertRejected,
+  brokenJson,
+  hostileBody,
+  hostileQuery,
+  hostilePathId,
+  withNulInEachString,
+  hostileString,
+  RUNS,
+  PROPERTY_TIMEOUT,
+} from '../../../../test/security/hostile.js';
+import { leadBody } from '../support.js';
+import { LEADS_BODY_LIMIT, startHostileLeadsApp, type HostileLeadsApp } from './hostile-app.js';
+
+/**
+ * Hostile JSON against every POST/PATCH route of leads-service that takes JSON: random JSON,
+ * wrong types per field, huge and unicode strings, SQL-looking text, broken JSON, wrong content
+ * types and bodies over the limit. Every answer is a 4xx problem (or a 2xx when the random input
+ * happened to be valid) — never a 5xx — and the service stays live after each property.
+ */
+describe('leads-service JSON routes under hostile input (property-based, real PostgreSQL)', () => {
+  let t: HostileLeadsApp;
+  let ops: string;
+  let sourceId: number;
+  let leadId: string;
+
+  beforeAll(async () => {
+    t = await startHostileLeadsApp();
+    ops = await t.token('central_ops');
+    const source = await t
+      .http()
+      .post('/api/v1/lead-sources')
+      .set('authorization', `Bearer ${ops}`)
+      .send({ name: `Hostile ${randomUUID()}`, sourceType: 'api' })
+      .expect(201);
+    sourceId = source.body.id;
+    const lead = await t
+      .http()
+      .post('/api/v1/leads')
+      .set('authorization', `Bearer ${ops}`)
+      .send(leadBody(sourceId, { oemId: randomUUID() }))
+      .expect(201);
+    leadId = lead.body.id;
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  afterEach(async () => {
+    await t.live();
+  });
+
+  const send = (method: 'post' | 'patch', path: string, body: unknown, headers: Record<string, string> = {}) => {
+    let call = t.http()[method](path).set('authorization', `Bearer ${ops}`).set('content-type', 'application/json');
+    for (const [name, value] of Object.entries(headers)) call = call.set(name, value);
+    return call.send(JSON.stringify(body));
+  };
+
+  const routes = () => [
+    { method: 'post' as const, path: '/api/v1/lead-sources', valid: { name: 'Source', sourceType: 'api', oemId: randomUUID() } },
+    { method: 'post' as const, path: '/api/v1/leads', valid: leadBody(sourceId, { oemId: randomUUID(), externalRef: 'ext-1' }) },
+    { method: 'patch' as const, path: `/api/v1/leads/${leadId}`, valid: leadBody(sourceId) },
+    { method: 'post' as const, path: `/api/v1/leads/${leadId}/transitions`, valid: { to: 'on_hold', reason: 'hostile' } },
+    { method: 'post' as const, path: `/api/v1/leads/${leadId}/assignment`, valid: { assignedToId: randomUUID() } },
+  ];
+
+  it.each([
+    ['POST /api/v1/lead-sources', 0],
+    ['POST /api/v1/leads', 1],
+    ['PATCH /api/v1/leads/:id', 2],
+    ['POST /api/v1/leads/:id/transitions', 3],
+    ['POST /api/v1/leads/:id/assignment', 4],
+  ])('%s: hostile bodies and wrong types get a 4xx problem naming fields, never a 5xx', async (label, index) => {
+    const route = routes()[index];
+    const { valid } = route;
+    // PATCH takes only the editable fields; the rest are unknown keys there, which is hostile too.
+    await fc.assert(
+      fc.asyncProperty(hostileBody(valid), async (body) => {
+        const response = await send(route.method, route.path, body);
+        assertHandled(response, `${label} ${JSON.stringify(body).slice(0, 300)}`);
+      }),
+      { numRuns: RUNS },
+    );
+  }, PROPERTY_TIMEOUT);
+
+  it('every JSON route: a body that is not JSON is a 4xx problem', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...routes()), brokenJson, async (route, text) => {
+        const response = await t
+          .http()
+          [route.method](route.path)
+          .set('authorization', `Bearer ${ops}`)
+          .set('content-type', 'application/json')
+          .send(text);
+        assertHandled(response, `${route.method} ${route.path} ${JSON.stringify(text).slice(0, 200)}`);
+      }),
+      { numRuns: RUNS },
+    );
+  }, PROPERTY_TIMEOUT);
+
+  it('every JSON route: a wrong content type is a 4xx problem', async () => {
+    // Not form-urlencoded: Nest's Fastify adapter parses it like JSON, so `{}` as a form is a valid empty PATCH.
+    const types = ['text/plain', 'application/xml', 'application/octet-stream', 'image/png', 'multipart/mixed; boundary=x'];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...routes()), fc.constantFrom(...types), hostileString, async (route, type, text) => {
+        const response = await t.http()[route.method](route.path).set('authorization', `Bearer ${ops}`).set('content-type', type).send(text);
+        assertRejected(response, `${route.method} ${route.path} as ${type}`);
+      }),
+      { numRuns: RUNS },
+    );
+  }, PROPERTY_TIMEOUT);
+
+  it('every JSON route: a random path id is a 4xx problem (422 for a non-UUID, 404 for an unknown one)', async () => {
+    // Up to Fastify's maxParamLength (100); longer ids are the next test.
+    const id = fc.oneof(hostilePathId, fc.uuid());
+    const paths = ['', '/transitions', '/assignment'];
+    await fc.assert(
+      fc.asyncProperty(id, fc.constantFrom(...paths), async (raw, suffix) => {
+        const path = `/api/v1/leads/${encodeURIComponent(raw)}${suffix}`;
+        const method = suffix ? 'post' : 'patch';
+        const body = suffix === '/transitions' ? { to: 'contacted' } : suffix ? { assignedToId: randomUUID() } : { city: 'Pune' };
+        const response = await send(method, path, body);
+        assertRejected(response, `${method} ${path.slice(0, 200)}`);
+      }),
+      { numRuns: RUNS },
+    );
+  }, PROPERTY_TIMEOUT);
+
+  it('GET /api/v1/leads: hostile filters, search text and cursors are a 4xx problem or a page', async () => {
+    const keys = ['status', 'oemId', 'assignedToId', 'city', 'state', 'createdFrom', 'createdTo', 'q', 'limit', 'cursor'];
+    await fc.assert(
+      fc.asyncProperty(hostileQuery(keys), async (query) => {
+        const response = await t.http().get(`/api/v1/leads?${query}`).set('authorization', `Bearer ${ops}`);
+        assertHandled(response, `GET /api/v1/leads?${query.slice(0, 300)}`);
+        if (response.status === 200) expect(Array.isArray(response.body.items)).toBe(true);
+      }),
+      { numRuns: RUNS },
+    );
+  }, PROPERTY_TIMEOUT);
+
+  it('every route: a NUL character in any string field (PostgreSQL text cannot hold it) is refused or cleaned, never a 5xx', async () => {
+    const failures: string[] = [];
+    for (const route of routes()) {
+      for (const { field, body } of withNulInEachString(route.valid)) {
+        const response = await send(route.method, route.path, body);
+        if (response.status >= 500) failures.push(`${`${route.method} ${route.path}`} ${field} → ${response.status}`);
+        else assertHandled(response, `${`${route.method} ${route.path}`} ${field}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
+
+  it('a path id longer than the router accepts is a 4xx problem+json (not Fastify\'s own JSON error)', async () => {
+    const response = await send('patch', `/api/v1/leads/${'a'.repeat(101)}`, { city: 'Pune' });
+    assertRejected(response, 'PATCH with a 101-character id');
+  });
+
+  it('a form-encoded body is validated like JSON: unknown or wrong fields are a 422 naming them', async () => {
+    const response = await t.http().patch(`/api/v1/leads/${leadId}`).set('authorization', `Bearer ${ops}`).type('form').send({ pincode: "' OR 1=1 --", evil: '1' });
+    expect(response.status).toBe(422);
+    assertRejected(response, 'PATCH as a form');
+    expect(response.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['evil', 'pincode']);
+  });
+
+  it('POST /api/v1/leads: a hostile Idempotency-Key header is a 4xx problem or a valid create', async () => {
+    const key = fc.oneof(fc.string({ unit: 'binary-ascii', maxLength: 300 }), fc.constantFrom("' OR 1=1 --", 'x'.repeat(201), ' '));
+    await fc.assert(
+      fc.asyncProperty(key.filter((k) => !/[\r\n\0]/.test(k) && /^[\x09\x20-\x7e]*$/.test(k)), async (idempotencyKey) => {
+        const response = await send('post', '/api/v1/leads', leadBody(sourceId, { oemId: randomUUID() }), {
+          'idempotency-key': idempotencyKey,
+        });
+        assertHandled(response, `Idempotency-Key ${JSON.stringify(idempotencyKey)}`);
+      }),
+      { numRuns: RUNS },
+    );
+  }, PROPERTY_TIMEOUT);
+
+  it('a body over the 12 MB limit is 413 problem+json on each JSON route', async () => {
+    const oversized = JSON.stringify({ customerName: 'x'.repeat(LEADS_BODY_LIMIT + 1024) });
+    for (const route of routes()) {
+      const response = await t
+        .http()
+        [route.method](route.path)
+        .set('authorization', `Bearer ${ops}`)
+        .set('content-type', 'application/json')
+        .send(oversized);
+      expect(response.status).toBe(413);
+      assertRejected(response, `${route.method} ${route.path} oversized`);
+    }
+  }, 120_000);
+});
