@@ -1,0 +1,64 @@
+import type { Logger } from '@nestjs/common';
+
+/**
+ * A background loop: runs `work` until it reports nothing done, then sleeps for `pollMs` or
+ * until woken. Errors (database or broker away) are logged once per streak and backed off.
+ */
+export class WorkLoop {
+  private running = false;
+  private current: Promise<void> = Promise.resolve();
+  private wakeUp: (() => void) | null = null;
+  private woken = false;
+
+  constructor(
+    private readonly name: string,
+    private readonly work: () => Promise<number>,
+    private readonly pollMs: number,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.current = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.current;
+  }
+
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      let done = 0;
+      try {
+        this.woken = false;
+        done = await this.work();
+        if (failures) this.logger.log(`${this.name} recovered`);
+        failures = 0;
+      } catch (error) {
+        if (failures === 0) this.logger.error({ err: error }, `${this.name} failed; retrying`);
+        failures++;
+      }
+      if (!this.running) break;
+      if (done > 0 && failures === 0) continue;
+      const delay = failures ? Math.min(this.pollMs * 2 ** failures, 10_000) : this.pollMs;
+      if (this.woken && failures === 0) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakeUp = null;
+    }
+  }
+}
