@@ -1,9 +1,7 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_PIPE } from '@nestjs/core';
 import { ConsumerGroups, Topics } from '#contracts';
 import { PlatformModule } from '#platform/platform.module';
-import { RejectUnsafeTextPipe } from './common/reject-unsafe-text.pipe.js';
 import { LEADS_CONFIG, type LeadsConfig } from './config.js';
 import { DocumentsModule } from './documents/documents.module.js';
 import { InboundModule } from './inbound/inbound.module.js';
@@ -40,7 +38,6 @@ export class LeadsAppModule {
       ],
       providers: [
         { provide: LEADS_CONFIG, useValue: config },
-        { provide: APP_PIPE, useClass: RejectUnsafeTextPipe },
       ],
       exports: [LEADS_CONFIG],
     };

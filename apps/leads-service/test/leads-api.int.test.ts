@@ -187,5 +187,12 @@ describe('PATCH /api/v1/leads/:id', () => {
     const history = await t.http().get(`/api/v1/leads/${lead.id}/history`).set('authorization', ops).expect(200);
     expect(history.body.map((h: { action: string }) => h.action)).toEqual(['created', 'updated']);
     expect(history.body[1].changes.city).toEqual({ from: 'Bengaluru', to: 'Mysuru' });
+
+    // null clears a field that may be empty, and is refused (naming it) for a required one.
+    const nulls = await t.http().patch(`/api/v1/leads/${lead.id}`).set('authorization', ops).send({ customerName: null, customerPhone: null });
+    expect(nulls.status).toBe(422);
+    expect(nulls.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['customerName', 'customerPhone']));
+    const cleared = await t.http().patch(`/api/v1/leads/${lead.id}`).set('authorization', ops).send({ customerEmail: null }).expect(200);
+    expect(cleared.body.customerEmail).toBeNull();
   });
 });

@@ -10,6 +10,7 @@ import { kafkaConsumerOptions, type KafkaSettings } from './kafka.js';
 import { httpRequestDuration } from './metrics.js';
 import { buildOpenApiDocument, serveOpenApi } from './openapi.js';
 import { createValidationPipe, toProblem } from './problem.js';
+import { RejectUnsafeTextPipe } from './text-safety.js';
 
 export interface ServiceAppOptions {
   name: string;
@@ -49,7 +50,7 @@ export async function createServiceApp(module: Type | DynamicModule, options: Se
     ...(options.quiet ? { logger: false } : {}),
   });
   if (!options.quiet) app.useLogger(app.get(Logger));
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new RejectUnsafeTextPipe(), createValidationPipe());
 
   // The docs UI needs inline scripts; everything else gets helmet's strict defaults.
   await app.register(helmet, {

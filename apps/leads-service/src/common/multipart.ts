@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '#platform/problem';
-import { cleanFileName, findUnsafeText } from './text-safety.js';
+import { findUnsafeText } from '#platform/text-safety';
+import { cleanFileName } from './text-safety.js';
 
 /** A multipart request read whole: the one file part and the text fields, in any order. */
 export interface MultipartUpload {

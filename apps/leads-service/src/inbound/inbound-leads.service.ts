@@ -2,7 +2,7 @@ import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/po
 import { Injectable, Logger } from '@nestjs/common';
 import type { LeadSubmittedData } from '#contracts';
 import { DomainError } from '#platform/problem';
-import { findUnsafeText } from '../common/text-safety.js';
+import { findUnsafeText } from '#platform/text-safety';
 import { LeadSource } from '../lead-sources/lead-source.entity.js';
 import { SystemActor } from '../leads/lead-change-log.js';
 import { normalizeLeadContact } from '../leads/lead-input.js';

@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
 import { parse } from 'csv-parse/sync';
 import { DomainError, type FieldError } from '#platform/problem';
-import { findUnsafeText } from '../common/text-safety.js';
+import { findUnsafeText } from '#platform/text-safety';
 import { CreateLeadDto } from '../leads/dto/create-lead.dto.js';
 
 /** The columns a lead CSV may have: the fields of POST /api/v1/leads. */

@@ -53,19 +53,22 @@ describe('leads-service uploads under hostile input (property-based, real Postgr
   /** A multipart body that is wrong in one of many ways. */
   const brokenMultipart = fc.oneof(
     // a boundary in the header that the body does not use
-    fc.tuple(boundary, boundary).map(([declared, used]) => ({
-      contentType: `multipart/form-data; boundary=${declared}x`,
+    // (declared as the used one plus a character, so the two can never coincide)
+    boundary.map((used) => ({
+      contentType: `multipart/form-data; boundary=${used}x`,
       body: multipartBody(used, [{ name: 'file', filename: 'a.pdf', value: TINY_PDF }]),
     })),
     // no boundary parameter at all, or an empty one
     fc.constantFrom('multipart/form-data', 'multipart/form-data; boundary=', 'multipart/form-data; boundary="'),
-    // truncated anywhere
+    // truncated anywhere before the closing delimiter is complete (a body that lacks only the
+    // CRLF after "--boundary--" is whole: that CRLF is optional)
     fc.tuple(boundary, fc.nat()).map(([b, cut]) => {
       const whole = multipartBody(b, [
         { name: 'documentType', value: 'electricity_bill' },
         { name: 'file', filename: 'bill.pdf', contentType: 'application/pdf', value: TINY_PDF },
       ]);
-      return { contentType: `multipart/form-data; boundary=${b}`, body: whole.subarray(0, cut % whole.length) };
+      const closing = Buffer.byteLength(`--${b}--\r\n`);
+      return { contentType: `multipart/form-data; boundary=${b}`, body: whole.subarray(0, cut % (whole.length - closing + 1)) };
     }),
     // never closed
     boundary.map((b) => ({

@@ -10,7 +10,7 @@ import { toE164 } from '../recipients/phone.js';
 import { Recipient } from '../recipients/recipient.entity.js';
 import { NotificationTemplate } from '../templates/notification-template.entity.js';
 import { TemplateRenderer } from '../templates/template-renderer.js';
-import { containsNul } from '../validation/no-nul.js';
+import { findUnsafeText } from '#platform/text-safety';
 import type { ListNotificationsQuery } from './dto/list-notifications.query.js';
 import type { NotificationDetailView, NotificationPage, NotificationView } from './dto/notification.view.js';
 import type { SendNotificationDto } from './dto/send-notification.dto.js';
@@ -63,11 +63,9 @@ export class NotificationsService {
 
   /** Renders (or takes) the content now and queues it; delivery follows through the dispatcher. */
   async send(input: SendNotificationDto): Promise<NotificationView> {
-    if (containsNul(input.context)) {
-      throw new DomainError('invalid', NotificationErrorCode.InvalidContext, 'context must not contain NUL characters', [
-        { field: 'context', message: 'must not contain NUL characters' },
-      ]);
-    }
+    // HTTP bodies were checked by the global pipe; this guards every other caller.
+    const unsafe = findUnsafeText(input.context, 'context');
+    if (unsafe.length) throw new DomainError('invalid', NotificationErrorCode.InvalidContext, 'context holds text that cannot be stored', unsafe);
     const em = this.em.fork();
     const directory = await em.findOne(Recipient, input.recipient.id);
     const address = input.recipient.address

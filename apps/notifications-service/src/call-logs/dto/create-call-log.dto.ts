@@ -8,7 +8,6 @@ import {
   type CallType,
   type NotificationContextType,
 } from '#contracts';
-import { NoNul } from '../../validation/no-nul.js';
 
 /** Body of POST /api/v1/call-logs; the caller is the token's subject. */
 export class CreateCallLogDto {
@@ -44,7 +43,6 @@ export class CreateCallLogDto {
   @IsOptional()
   @IsString()
   @MaxLength(5_000)
-  @NoNul()
   notes?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'When the call was made; defaults to now, never in the future' })

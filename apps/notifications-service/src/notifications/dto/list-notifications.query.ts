@@ -8,7 +8,6 @@ import {
   type NotificationContextType,
   type NotificationStatus,
 } from '#contracts';
-import { NoNul } from '../../validation/no-nul.js';
 import { PageQuery } from '#platform/pagination';
 
 /** Query of GET /api/v1/notifications. */
@@ -16,7 +15,6 @@ export class ListNotificationsQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'History of one recipient (user id or cust:<E.164>)' })
   @IsOptional()
   @IsString()
-  @NoNul()
   @MaxLength(100)
   recipientId?: string;
 

@@ -7,20 +7,17 @@ import {
   type NotificationChannel,
   type NotificationContextType,
 } from '#contracts';
-import { NoNul } from '../../validation/no-nul.js';
 
 /** Who an ad-hoc message goes to: a directory id and, optionally, the address to use. */
 export class AdHocRecipientDto {
   @ApiProperty({ maxLength: 100, description: 'User id, or cust:<E.164> for a customer' })
   @IsString()
-  @NoNul()
   @Length(1, 100)
   id!: string;
 
   @ApiPropertyOptional({ description: 'Phone (sms, whatsapp, call), email or push token; else the directory entry' })
   @IsOptional()
   @IsString()
-  @NoNul()
   @MaxLength(512)
   address?: string;
 }
@@ -40,7 +37,6 @@ export class SendNotificationDto {
   @ApiPropertyOptional({ description: 'An active template of the same channel' })
   @IsOptional()
   @IsString()
-  @NoNul()
   @MaxLength(100)
   templateName?: string;
 
@@ -52,14 +48,12 @@ export class SendNotificationDto {
   @ApiPropertyOptional({ maxLength: 255 })
   @IsOptional()
   @IsString()
-  @NoNul()
   @MaxLength(255)
   subject?: string;
 
   @ApiPropertyOptional({ maxLength: 10_000 })
   @IsOptional()
   @IsString()
-  @NoNul()
   @Length(1, 10_000)
   body?: string;
 

@@ -1,21 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayUnique, IsArray, IsEmail, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { NotificationChannels, type NotificationChannel } from '#contracts';
-import { NoNul } from '../../validation/no-nul.js';
 
 /** Body of PUT /api/v1/recipients/:id: the whole entry (absent contact points are cleared). */
 export class PutRecipientDto {
   @ApiPropertyOptional({ maxLength: 200, default: '' })
   @IsOptional()
   @IsString()
-  @NoNul()
   @MaxLength(200)
   name?: string;
 
   @ApiPropertyOptional({ nullable: true, type: String, example: '+919812345678', description: 'Stored in E.164 (default region India)' })
   @IsOptional()
   @IsString()
-  @NoNul()
   @MaxLength(32)
   phone?: string | null;
 
@@ -28,21 +25,18 @@ export class PutRecipientDto {
   @ApiPropertyOptional({ nullable: true, type: String, description: 'WhatsApp number when it differs from phone; E.164' })
   @IsOptional()
   @IsString()
-  @NoNul()
   @MaxLength(32)
   whatsapp?: string | null;
 
   @ApiPropertyOptional({ nullable: true, type: String, maxLength: 512 })
   @IsOptional()
   @IsString()
-  @NoNul()
   @MaxLength(512)
   pushToken?: string | null;
 
   @ApiPropertyOptional({ default: 'en-IN', maxLength: 10 })
   @IsOptional()
   @IsString()
-  @NoNul()
   @Length(2, 10)
   locale?: string;
 

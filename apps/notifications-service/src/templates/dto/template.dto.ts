@@ -1,13 +1,11 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { TemplateChannels, type TemplateChannel } from '#contracts';
-import { NoNul } from '../../validation/no-nul.js';
 
 /** Body of POST /api/v1/templates. */
 export class CreateTemplateDto {
   @ApiProperty({ maxLength: 100, example: 'survey_confirmation_sms' })
   @IsString()
-  @NoNul()
   @Length(1, 100)
   @Matches(/^[a-z0-9_.-]+$/, { message: 'name may contain lowercase letters, digits, _ . and - only' })
   name!: string;
@@ -19,20 +17,17 @@ export class CreateTemplateDto {
   @ApiPropertyOptional({ maxLength: 255, description: 'Handlebars; email only', default: '' })
   @IsOptional()
   @IsString()
-  @NoNul()
   @MaxLength(255)
   subjectTemplate?: string;
 
   @ApiProperty({ description: 'Handlebars (strict: a missing variable fails). Context: lead, event, recipient' })
   @IsString()
-  @NoNul()
   @Length(1, 20_000)
   bodyTemplate!: string;
 
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Handlebars HTML part (email only), HTML-escaped' })
   @IsOptional()
   @IsString()
-  @NoNul()
   @MaxLength(100_000)
   htmlTemplate?: string | null;
 
