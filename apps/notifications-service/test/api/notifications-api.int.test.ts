@@ -68,7 +68,12 @@ describe('HTTP API', () => {
       .set(auth())
       .send({ ...adHoc, templateName: 'lead_received_sms', context: { lead: leadSnapshot({ city: nul }) } })
       .expect(422);
-    expect(context.body.errors[0].field).toBe('context');
+    expect(context.body.errors[0].field).toBe('context.lead.city');
+  });
+
+  it('a lone surrogate (not Unicode) is a 422 naming the field, never a 500', async () => {
+    const response = await api().put(`/api/v1/recipients/${randomUUID()}`).set(auth()).send({ email: '\u202e\ud800' }).expect(422);
+    expect(response.body.errors.map((e: { field: string }) => e.field)).toEqual(['email']);
   });
 
   it('requires a token, and central_ops', async () => {
