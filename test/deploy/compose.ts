@@ -25,9 +25,20 @@ export interface ComposeFile {
   [key: string]: unknown;
 }
 
-/** A compose file as Compose reads it: YAML with `<<` merge keys resolved. */
+/**
+ * A compose file as Compose reads it with nothing set in the environment: YAML with `<<` merge keys resolved,
+ * `${VAR:-default}` interpolated to its default and `$$` to `$`.
+ */
 export function readCompose(relativePath: string): ComposeFile {
-  return parse(readFileSync(path.join(ROOT, relativePath), 'utf8'), { merge: true }) as ComposeFile;
+  const interpolate = (value: unknown): unknown => {
+    if (typeof value === 'string') {
+      return value.replace(/(?<!\$)\$\{\w+(?::?-([^}]*))?\}/g, (_match, fallback: string | undefined) => fallback ?? '').replaceAll('$$', '$');
+    }
+    if (Array.isArray(value)) return value.map(interpolate);
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, interpolate(item)]));
+    return value;
+  };
+  return interpolate(parse(readFileSync(path.join(ROOT, relativePath), 'utf8'), { merge: true })) as ComposeFile;
 }
 
 /**
