@@ -27,8 +27,7 @@ FROM ${NODE_IMAGE}
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
-COPY --from=build /app/dist/apps ./dist/apps
-COPY --from=build /app/dist/libs ./dist/libs
+COPY --from=build /app/dist ./dist
 # package.json: "type": "module" and the #contracts / #platform import maps of the built code.
 COPY package.json ./
 USER node
