@@ -144,8 +144,12 @@ async function waitReady(url, child, timeoutMs = 90_000) {
   throw new Error(`${url} was not ready within ${timeoutMs / 1000} s`);
 }
 
+// Extra Node flags for the services only, e.g. SERVICE_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof"
+// to profile them under `npm run bench` (NODE_OPTIONS refuses --cpu-prof).
+const SERVICE_NODE_FLAGS = (process.env.SERVICE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+
 function startChild(name, script, env) {
-  const child = spawnTied(NODE, ['--enable-source-maps', script], { cwd: ROOT, env, stdio: 'inherit' });
+  const child = spawnTied(NODE, [...SERVICE_NODE_FLAGS, '--enable-source-maps', script], { cwd: ROOT, env, stdio: 'inherit' });
   cleanups.push(
     () =>
       new Promise((resolve) => {

@@ -151,7 +151,7 @@ export class KafkaConnection implements OnApplicationShutdown {
   }
 }
 
-/** Options for the Nest Kafka transport of a hybrid app: manual commits, raw values, fixed group id. */
+/** Options for the Nest Kafka transport of a hybrid app: commits after processing, raw values, fixed group id. */
 export function kafkaConsumerOptions(settings: KafkaSettings & { groupId: string }): KafkaOptions {
   return {
     transport: Transport.KAFKA,
@@ -172,7 +172,11 @@ export function kafkaConsumerOptions(settings: KafkaSettings & { groupId: string
       },
       subscribe: { fromBeginning: true },
       // One in-flight message per partition (12 for lead events): order per key holds, DB latency overlaps.
-      run: { autoCommit: false, partitionsConsumedConcurrently: 12 },
+      // kafkajs marks a message's offset only once its handler has resolved — after its database
+      // commit (or its DLQ write) — and commits the marked offsets at the end of each fetched batch
+      // and at least every second: one OffsetCommit per batch rather than per message. A crash
+      // redelivers what was processed but not yet committed; the inboxes make that harmless.
+      run: { autoCommit: true, autoCommitInterval: 1_000, partitionsConsumedConcurrently: 12 },
       parser: { keepBinary: true },
       postfixId: '',
     },
@@ -217,8 +221,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Runs one Kafka message through `handle` with the platform's policy: bounded retries with
  * backoff for transient failures, the DLQ (with `x-error` and `x-original-topic`) for permanent
- * ones and for those that keep failing, and the offset committed only after that. The partition
- * always moves on, except when even the DLQ cannot be written (then kafkajs redelivers later).
+ * ones and for those that keep failing; the offset is marked for commit only when this resolves.
+ * The partition always moves on, except when even the DLQ cannot be written (then the message is
+ * redelivered).
  */
 export async function consumeWithPolicy(
   ctx: KafkaContext,
@@ -278,5 +283,4 @@ export async function consumeWithPolicy(
       break;
     }
   }
-  await ctx.getConsumer().commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
 }

@@ -2,6 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
+import { GroupCommit } from '#platform/group-commit';
 import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../config.js';
 import { ProviderRegistry } from '../delivery/provider-registry.js';
 import { type OutboundMessage, ProviderError, type SendResult } from '../delivery/provider.js';
@@ -35,13 +36,17 @@ type Claimed = Pick<Notification, 'id' | 'channel' | 'address' | 'subject' | 'bo
 
 const SEND_CONCURRENCY = 8;
 
+/** The outcome of one send, to be written to its notification. */
+type Mark = { id: string; change: (tx: EntityManager, notification: Notification, now: Date) => void };
+
 /**
  * Sends queued notifications outside the consumer's transaction, in three steps:
  * 1. claim (one short transaction, FOR UPDATE SKIP LOCKED): due queued rows are checked for
  *    opt-out, address and quiet hours; those to send get `attempts + 1` and a lease
  *    (`next_attempt_at = now + SEND_CLAIM_LEASE_MS`) so no other replica takes them meanwhile;
  * 2. send through the channel's provider, with no transaction open;
- * 3. mark (one transaction per row): sent / rescheduled with backoff / failed, with its outbox event.
+ * 3. mark: sent / rescheduled with backoff / failed, with its outbox event — outcomes that finish
+ *    together share one transaction (group commit); a failing one is redone alone.
  * A crash between 1 and 2 leaves the row queued: it is sent when the lease ends, once.
  * A crash between 2 and 3 (the gateway accepted, we did not record it) sends it again after the
  * lease: that narrow window is at-least-once, as no gateway offers an idempotency key for sends.
@@ -52,6 +57,10 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly loop: WorkLoop;
   private readonly limiter: RateLimiter;
   private readonly quiet: QuietHours | null;
+  private readonly marks = new GroupCommit<Mark, void>(
+    (marks) => this.markAll(marks),
+    (mark) => this.markAll([mark]).then(() => undefined),
+  );
 
   constructor(
     private readonly em: EntityManager,
@@ -206,10 +215,21 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     enqueueNotificationFailed(tx, notification, now);
   }
 
-  private async mark(id: string, change: (tx: EntityManager, notification: Notification, now: Date) => void): Promise<void> {
+  private mark(id: string, change: Mark['change']): Promise<void> {
+    return this.marks.submit({ id, change });
+  }
+
+  private async markAll(marks: Mark[]): Promise<void[]> {
     await this.em.fork().transactional(async (tx) => {
-      const notification = await tx.findOneOrFail(Notification, id, { populate: ['template'] });
-      change(tx, notification, this.clock.now());
+      const rows = await tx.find(Notification, { id: { $in: marks.map((mark) => mark.id) } }, { populate: ['template'] });
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      const now = this.clock.now();
+      for (const mark of marks) {
+        const notification = byId.get(mark.id);
+        if (!notification) throw new Error(`notification ${mark.id} vanished while it was being sent`);
+        mark.change(tx, notification, now);
+      }
     });
+    return marks.map(() => undefined);
   }
 }

@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger } from '@nestjs/common';
 import { type KnownEvent, LeadEventTypes, type LeadSnapshot, parseMessage } from '#contracts';
+import { GroupCommit } from '#platform/group-commit';
 import { Dispatcher } from '../dispatch/dispatcher.service.js';
 import { Clock } from '../dispatch/clock.js';
 import { DispatchErrorCode } from '../dispatch/dispatch.errors.js';
@@ -20,14 +21,26 @@ type LeadEvent = Extract<KnownEvent, { data: { lead: LeadSnapshot } }>;
 /** The optional fields of lead events that rules and templates use. */
 type EventFields = { from?: LeadSnapshot['status']; to?: LeadSnapshot['status']; reason?: string | null; assignedToId?: string };
 
+/** Rules of one event type with their templates, looked up once per transaction. */
+type RuleCache = Map<string, Promise<NotificationRule[]>>;
+
 /**
  * Turns one lead event into queued notifications, exactly once in effect: the inbox row and the
  * notifications are written in one transaction, and a redelivered event finds its inbox row and
  * creates nothing. Sending happens later, in the dispatcher, outside this transaction.
+ *
+ * Events arriving together from different partitions share a transaction (group commit): one
+ * commit for up to a batch of events instead of one each. Each event's message is acknowledged
+ * only after that commit; a batch that fails is redone event by event, so a failing event is
+ * retried and dead-lettered alone.
  */
 @Injectable()
 export class LeadEventsService {
   private readonly logger = new Logger(LeadEventsService.name);
+  private readonly writer = new GroupCommit<LeadEvent, number | null>(
+    (events) => this.recordAll(events),
+    (event) => this.recordAll([event]).then(([created]) => created),
+  );
 
   constructor(
     private readonly em: EntityManager,
@@ -43,20 +56,31 @@ export class LeadEventsService {
     // Consumers ignore unknown types (CONTRACT.md); lead events we have no rules for cost one empty lookup.
     if (parsed.kind === 'unknown' || !leadEventTypes.has(parsed.event.type)) return 'skipped';
     const event = parsed.event as LeadEvent;
-    const created = await this.em.fork().transactional((tx) => this.record(tx, event));
+    const created = await this.writer.submit(event);
     if (created === null) {
       this.logger.log({ eventId: event.id, leadId: event.subject }, 'event already handled; skipped');
       return 'skipped';
     }
-    if (created > 0) {
-      this.dispatcher.wake();
-      this.relay.wake();
-    }
     return 'processed';
   }
 
+  /** Records events in one transaction, in order; then wakes the dispatcher and the relay. */
+  private async recordAll(events: LeadEvent[]): Promise<(number | null)[]> {
+    const rules: RuleCache = new Map();
+    const created = await this.em.fork().transactional(async (tx) => {
+      const results: (number | null)[] = [];
+      for (const event of events) results.push(await this.record(tx, event, rules));
+      return results;
+    });
+    if (created.some((n) => n)) {
+      this.dispatcher.wake();
+      this.relay.wake();
+    }
+    return created;
+  }
+
   /** Returns how many notifications were created, or null when the event was handled before. */
-  private async record(tx: EntityManager, event: LeadEvent): Promise<number | null> {
+  private async record(tx: EntityManager, event: LeadEvent, ruleCache: RuleCache): Promise<number | null> {
     const inserted = await tx
       .createQueryBuilder(InboxEvent)
       .insert({ eventId: event.id, type: event.type, processedAt: this.clock.now() })
@@ -68,7 +92,12 @@ export class LeadEventsService {
     const { lead } = event.data;
     const customer = await upsertCustomerFromLead(tx, lead);
     const data = event.data as EventFields;
-    const rules = await tx.find(NotificationRule, { eventType: event.type, isActive: true, template: { isActive: true } }, { populate: ['template'] });
+    let lookup = ruleCache.get(event.type);
+    if (!lookup) {
+      lookup = tx.find(NotificationRule, { eventType: event.type, isActive: true, template: { isActive: true } }, { populate: ['template'] });
+      ruleCache.set(event.type, lookup);
+    }
+    const rules = await lookup;
     const candidates = rules.map((rule) => ({
       eventType: rule.eventType,
       toStatus: rule.toStatus ?? null,
