@@ -27,6 +27,7 @@ export class LeadsAppModule {
           kafka: { clientId: 'leads-service', brokers: config.KAFKA_BROKERS },
           consumerGroup: { groupId: ConsumerGroups.LeadsInbound, topics: [Topics.InboundLeads, Topics.NotificationEvents] },
           auth: { jwtSecret: config.AUTH_JWT_SECRET, jwksUrl: config.AUTH_JWKS_URL },
+          tracing: config,
         }),
         MikroOrmModule.forRoot(leadsOrmConfig(config.LEADS_DATABASE_URL, config.LEADS_DB_POOL_MAX)),
         OutboxModule,

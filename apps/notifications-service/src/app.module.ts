@@ -40,6 +40,7 @@ export class NotificationsAppModule {
           kafka: { clientId: 'notifications-service', brokers: config.KAFKA_BROKERS },
           consumerGroup: { groupId: ConsumerGroups.Notifications, topics: [Topics.LeadEvents] },
           auth: { jwtSecret: config.AUTH_JWT_SECRET, jwksUrl: config.AUTH_JWKS_URL },
+          tracing: config,
         }),
         MikroOrmModule.forRoot(notificationsOrmConfig(config.NOTIFICATIONS_DATABASE_URL, config.NOTIFICATIONS_DB_POOL_MAX)),
         NotificationsConfigModule.register(config),

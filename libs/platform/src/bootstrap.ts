@@ -11,6 +11,7 @@ import { httpRequestDuration } from './metrics.js';
 import { buildOpenApiDocument, serveOpenApi } from './openapi.js';
 import { createValidationPipe, toProblem } from './problem.js';
 import { RejectUnsafeTextPipe } from './text-safety.js';
+import { traceHttpRequests } from './tracing.js';
 
 export interface ServiceAppOptions {
   name: string;
@@ -76,6 +77,7 @@ export async function createServiceApp(module: Type | DynamicModule, options: Se
     await app.register(multipart, { limits: { fileSize: options.uploadLimit, files: 1, fields: 10, parts: 12 } });
   }
   const fastify = app.getHttpAdapter().getInstance();
+  traceHttpRequests(fastify);
   fastify.addHook('onResponse', async (request, reply) => {
     httpRequestDuration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },

@@ -35,6 +35,15 @@ export const commonEnv = {
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** Requests per minute per client IP on API and webhook routes. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1_200),
+  /** OpenTelemetry (see tracing.ts), named and read as the OpenTelemetry specification says. */
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  // Only a case-insensitive "true" disables the SDK; any other value leaves it on.
+  OTEL_SDK_DISABLED: z
+    .string()
+    .optional()
+    .transform((value) => value?.trim().toLowerCase() === 'true'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
 };
 
 export const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule, type Params } from 'nestjs-pino';
+import { activeLogFields, requestLogFields } from './tracing.js';
 
 /** `+919812345678` → `+91******5678`: enough to tell numbers apart, not enough to call. */
 export function maskPhone(phone: string): string {
@@ -38,6 +39,17 @@ export const redactPaths = [...PHONE_KEYS, ...EMAIL_KEYS, ...SECRET_KEYS].flatMa
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 
+/**
+ * Trace id and span id (and a consumed message's eventId / correlationId) on every log line written
+ * inside a request or a message; the access-log line, written after the response, takes them from its request.
+ */
+export function traceLogFields(mergeObject: object): Record<string, string> {
+  const fields = activeLogFields();
+  if (fields.traceId) return fields;
+  const req = (mergeObject as { req?: unknown }).req;
+  return req && typeof req === 'object' ? requestLogFields(req) : {};
+}
+
 /** Structured pino logging with a correlation id on every request and PII masked. */
 export function createLoggerModule(options: { service: string; level: string; pretty?: boolean }) {
   const params: Params = {
@@ -45,6 +57,7 @@ export function createLoggerModule(options: { service: string; level: string; pr
       name: options.service,
       level: options.level,
       redact: { paths: redactPaths, censor },
+      mixin: traceLogFields,
       genReqId: (req: IncomingMessage, res: ServerResponse) => {
         const incoming = req.headers[CORRELATION_HEADER];
         const id = typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();

@@ -14,6 +14,7 @@ import { KafkaConnection, type KafkaSettings } from './kafka.js';
 import { createLoggerModule } from './logging.js';
 import { collectProcessMetrics, consumerLag, MetricsModule } from './metrics.js';
 import { ProblemDetailsFilter } from './problem.js';
+import { startTracing, type Tracing, type TracingSettings } from './tracing.js';
 
 /** Says when a service has finished its graceful shutdown (consumer left its group, requests drained). */
 @Injectable()
@@ -21,6 +22,14 @@ class ShutdownReporter implements OnApplicationShutdown {
   private readonly logger = new Logger('Shutdown');
   onApplicationShutdown(signal?: string): void {
     this.logger.log(`stopped${signal ? ` on ${signal}` : ''}`);
+  }
+}
+
+/** Exports the spans still buffered before the process exits. */
+class TracingFlusher implements OnApplicationShutdown {
+  constructor(private readonly tracing: Tracing) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.tracing.flush().catch(() => undefined);
   }
 }
 
@@ -62,6 +71,8 @@ export interface PlatformOptions {
   /** The service's consumer group and topics, for the lag metric. */
   consumerGroup?: { groupId: string; topics: string[] };
   auth: AuthOptions;
+  /** OTEL_* settings from the service's config. */
+  tracing?: TracingSettings;
 }
 
 /**
@@ -73,6 +84,7 @@ export interface PlatformOptions {
 export class PlatformModule {
   static forRoot(options: PlatformOptions): DynamicModule {
     collectProcessMetrics(options.service);
+    const tracing = startTracing(options.service, options.tracing);
     return {
       module: PlatformModule,
       imports: [
@@ -86,6 +98,7 @@ export class PlatformModule {
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         ShutdownReporter,
+        { provide: TracingFlusher, useFactory: () => new TracingFlusher(tracing) },
         ...(options.consumerGroup
           ? [
               {
