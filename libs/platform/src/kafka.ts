@@ -4,6 +4,7 @@ import { type Admin, type IHeaders, Kafka, logLevel, type Producer, type Message
 import { DlqHeaders, InvalidEventError } from '#contracts';
 import { consumedEvents } from './metrics.js';
 import { DomainError } from './problem.js';
+import { contextFromHeaders, contextFromTraceparent, inSpan, markFailed, SpanKind } from './tracing.js';
 
 const kafkaLogger = new Logger('Kafka');
 
@@ -218,6 +219,33 @@ function isMessageTooLarge(error: unknown): boolean {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+function headerText(headers: IHeaders, name: string): string | undefined {
+  const value = headers[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? undefined : first.toString();
+}
+
+/**
+ * The trace context and event id of a message: the `traceparent` / `ce-id` headers, else the
+ * envelope's own `traceparent` / `id` (producers that set no headers).
+ */
+function messageOrigin(value: Buffer | null, headers: IHeaders) {
+  let parent = contextFromHeaders(headers);
+  let eventId = headerText(headers, 'ce-id');
+  if (headers.traceparent === undefined || eventId === undefined) {
+    try {
+      const envelope = JSON.parse(value?.toString('utf8') ?? 'null') as { id?: unknown; traceparent?: unknown } | null;
+      if (headers.traceparent === undefined && typeof envelope?.traceparent === 'string') {
+        parent = contextFromTraceparent(envelope.traceparent);
+      }
+      if (eventId === undefined && typeof envelope?.id === 'string') eventId = envelope.id;
+    } catch {
+      // Not JSON: the handler rejects it; its span starts a new trace.
+    }
+  }
+  return { parent, eventId: eventId?.slice(0, 100) };
+}
+
 /**
  * Runs one Kafka message through `handle` with the platform's policy: bounded retries with
  * backoff for transient failures, the DLQ (with `x-error` and `x-original-topic`) for permanent
@@ -239,48 +267,71 @@ export async function consumeWithPolicy(
   const baseDelay = policy.baseDelayMs ?? 200;
   const value = (message.value as Buffer | null) ?? null;
   const where = { topic, partition, offset: message.offset };
+  const { parent, eventId } = messageOrigin(value, message.headers ?? {});
+  const correlationId = headerText(message.headers ?? {}, 'x-correlation-id') ?? eventId;
 
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const outcome = await handle(value, message.headers ?? {});
-      consumedEvents.inc({ topic, outcome });
-      break;
-    } catch (error) {
-      const permanent = isPermanent(error);
-      if (!permanent && attempt < maxAttempts) {
-        consumedEvents.inc({ topic, outcome: 'retried' });
-        logger.warn({ ...where, attempt, err: reasonOf(error) }, 'message failed, retrying');
-        const delay = baseDelay * 2 ** (attempt - 1);
-        await sleep(delay / 2 + Math.random() * delay);
-        await ctx.getHeartbeat()();
-        continue;
+  // A consumer span continuing the producer's trace, active for the handler: its log lines carry
+  // the trace id, the event id and a correlation id (the message's, else the event id).
+  await inSpan(
+    `process ${topic}`,
+    {
+      kind: SpanKind.CONSUMER,
+      parent,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'process',
+        'messaging.destination.name': topic,
+        'messaging.destination.partition.id': String(partition),
+        'messaging.kafka.offset': Number(message.offset),
+        ...(eventId ? { 'messaging.message.id': eventId } : {}),
+      },
+      logFields: { ...(eventId ? { eventId } : {}), ...(correlationId ? { correlationId } : {}) },
+    },
+    async (span) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const outcome = await handle(value, message.headers ?? {});
+          consumedEvents.inc({ topic, outcome });
+          break;
+        } catch (error) {
+          const permanent = isPermanent(error);
+          if (!permanent && attempt < maxAttempts) {
+            consumedEvents.inc({ topic, outcome: 'retried' });
+            logger.warn({ ...where, attempt, err: reasonOf(error) }, 'message failed, retrying');
+            const delay = baseDelay * 2 ** (attempt - 1);
+            await sleep(delay / 2 + Math.random() * delay);
+            await ctx.getHeartbeat()();
+            continue;
+          }
+          const reason = reasonOf(error);
+          markFailed(span, reason);
+          logger.error({ ...where, attempts: attempt, reason }, 'message dead-lettered');
+          const headers = {
+            ...(message.headers ?? {}),
+            [DlqHeaders.Error]: reason.slice(0, 2_000),
+            [DlqHeaders.OriginalTopic]: topic,
+            'x-original-partition': String(partition),
+            'x-original-offset': String(message.offset),
+          };
+          const key = message.key as Buffer | null;
+          try {
+            await connection.send(policy.dlqTopic, [{ key, value, headers }]);
+          } catch (error) {
+            if (!isMessageTooLarge(error)) throw error;
+            // The original filled the broker's size limit; with our headers it no longer fits. Keep the
+            // start of it rather than block the partition forever.
+            await connection.send(policy.dlqTopic, [
+              {
+                key,
+                value: value?.subarray(0, DLQ_TRUNCATED_BYTES) ?? null,
+                headers: { ...headers, 'x-truncated': 'true', 'x-original-size': String(value?.length ?? 0) },
+              },
+            ]);
+          }
+          consumedEvents.inc({ topic, outcome: 'dead_lettered' });
+          break;
+        }
       }
-      const reason = reasonOf(error);
-      logger.error({ ...where, attempts: attempt, reason }, 'message dead-lettered');
-      const headers = {
-        ...(message.headers ?? {}),
-        [DlqHeaders.Error]: reason.slice(0, 2_000),
-        [DlqHeaders.OriginalTopic]: topic,
-        'x-original-partition': String(partition),
-        'x-original-offset': String(message.offset),
-      };
-      const key = message.key as Buffer | null;
-      try {
-        await connection.send(policy.dlqTopic, [{ key, value, headers }]);
-      } catch (error) {
-        if (!isMessageTooLarge(error)) throw error;
-        // The original filled the broker's size limit; with our headers it no longer fits. Keep the
-        // start of it rather than block the partition forever.
-        await connection.send(policy.dlqTopic, [
-          {
-            key,
-            value: value?.subarray(0, DLQ_TRUNCATED_BYTES) ?? null,
-            headers: { ...headers, 'x-truncated': 'true', 'x-original-size': String(value?.length ?? 0) },
-          },
-        ]);
-      }
-      consumedEvents.inc({ topic, outcome: 'dead_lettered' });
-      break;
-    }
-  }
+    },
+  );
 }
