@@ -55,7 +55,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
           messages: items.map((row) => ({
             key: row.messageKey,
             value: JSON.stringify(row.payload),
-            headers: { 'content-type': 'application/cloudevents+json', 'ce-type': row.type },
+            headers: {
+              'content-type': 'application/cloudevents+json',
+              'ce-type': row.type,
+              'ce-id': row.eventId,
+              // The stored trace context of the change, not the relay's.
+              ...(typeof row.payload.traceparent === 'string' ? { traceparent: row.payload.traceparent } : {}),
+            },
           })),
         })),
       );

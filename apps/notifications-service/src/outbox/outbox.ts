@@ -20,8 +20,9 @@ function facts(notification: Notification) {
   };
 }
 
-function enqueue(em: EntityManager, key: string, type: string, data: object): void {
-  const event = createCloudEvent({ source: SOURCE, type, subject: key, data });
+/** The event continues the notification's own trace (its marks are written in a shared batch, not in its context). */
+function enqueue(em: EntityManager, key: string, type: string, data: object, traceparent?: string | null): void {
+  const event = createCloudEvent({ source: SOURCE, type, subject: key, data, traceparent: traceparent ?? undefined });
   em.create(OutboxEvent, {
     eventId: event.id,
     topic: Topics.NotificationEvents,
@@ -34,7 +35,7 @@ function enqueue(em: EntityManager, key: string, type: string, data: object): vo
 /** Queues `chargesol.notification.sent` in the caller's unit of work (flushed with the change). */
 export function enqueueNotificationSent(em: EntityManager, notification: Notification, sentAt: Date): void {
   const data: NotificationEventData<typeof NotificationEventTypes.Sent> = { ...facts(notification), sentAt: sentAt.toISOString() };
-  enqueue(em, notification.id, NotificationEventTypes.Sent, data);
+  enqueue(em, notification.id, NotificationEventTypes.Sent, data, notification.traceparent);
 }
 
 /** Queues `chargesol.notification.failed` in the caller's unit of work. */
@@ -45,5 +46,5 @@ export function enqueueNotificationFailed(em: EntityManager, notification: Notif
     errorMessage: notification.lastErrorMessage ?? '',
     failedAt: failedAt.toISOString(),
   };
-  enqueue(em, notification.id, NotificationEventTypes.Failed, data);
+  enqueue(em, notification.id, NotificationEventTypes.Failed, data, notification.traceparent);
 }
