@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger } from '@nestjs/common';
 import { type KnownEvent, LeadEventTypes, type LeadSnapshot, parseMessage } from '#contracts';
 import { GroupCommit } from '#platform/group-commit';
+import { traceparentOf, validTraceparent } from '#platform/tracing';
 import { Dispatcher } from '../dispatch/dispatcher.service.js';
 import { Clock } from '../dispatch/clock.js';
 import { DispatchErrorCode } from '../dispatch/dispatch.errors.js';
@@ -55,7 +56,9 @@ export class LeadEventsService {
     const parsed = parseMessage(value);
     // Consumers ignore unknown types (CONTRACT.md); lead events we have no rules for cost one empty lookup.
     if (parsed.kind === 'unknown' || !leadEventTypes.has(parsed.event.type)) return 'skipped';
-    const event = parsed.event as LeadEvent;
+    // Batches run in whichever message's context started them, so each event takes its own trace
+    // context (this message's consumer span) along explicitly, for the notifications it creates.
+    const event = { ...(parsed.event as LeadEvent), traceparent: traceparentOf() ?? validTraceparent(parsed.event.traceparent) };
     const created = await this.writer.submit(event);
     if (created === null) {
       this.logger.log({ eventId: event.id, leadId: event.subject }, 'event already handled; skipped');
@@ -152,6 +155,7 @@ export class LeadEventsService {
       contextId: lead.id,
       address,
       eventId: event.id,
+      traceparent: event.traceparent ?? null,
       nextAttemptAt: now,
     });
     try {

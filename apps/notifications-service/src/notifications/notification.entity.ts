@@ -39,6 +39,8 @@ const NotificationSchema = defineEntity({
     lastErrorMessage: p.text().nullable(),
     /** The event this was created for (null for ad-hoc sends). */
     eventId: p.uuid().nullable(),
+    /** W3C trace context of the work that created it: the parent of its send's span. */
+    traceparent: p.string().length(100).nullable(),
     sentAt: p.datetime().nullable(),
     deliveredAt: p.datetime().nullable(),
     readAt: p.datetime().nullable(),

@@ -11,6 +11,7 @@ import { Recipient } from '../recipients/recipient.entity.js';
 import { NotificationTemplate } from '../templates/notification-template.entity.js';
 import { TemplateRenderer } from '../templates/template-renderer.js';
 import { findUnsafeText } from '#platform/text-safety';
+import { traceparentOf } from '#platform/tracing';
 import type { ListNotificationsQuery } from './dto/list-notifications.query.js';
 import type { NotificationDetailView, NotificationPage, NotificationView } from './dto/notification.view.js';
 import type { SendNotificationDto } from './dto/send-notification.dto.js';
@@ -113,6 +114,7 @@ export class NotificationsService {
       contextType: input.contextType,
       contextId: input.contextId ?? null,
       address,
+      traceparent: traceparentOf() ?? null,
       nextAttemptAt: this.clock.now(),
     });
     await em.flush();
