@@ -1,5 +1,6 @@
 import type { NotificationChannel } from '#contracts';
 import sgMail from '@sendgrid/mail';
+import { traceHeaders } from '#platform/tracing';
 import { DeliveryErrorCode } from './delivery.errors.js';
 import { classifyGatewayResponse, classifyNetworkError, unexpectedError } from './error-classification.js';
 import { type DeliveryProvider, type OutboundMessage, ProviderError, type SendResult } from './provider.js';
@@ -14,7 +15,10 @@ export interface SendGridSettings {
 }
 
 type MailService = typeof sgMail;
-type ClientWithDefaults = { setDefaultRequest(key: string, value: unknown): unknown };
+type ClientWithDefaults = {
+  setDefaultRequest(key: string, value: unknown): unknown;
+  request(request: { headers?: Record<string, string> }, cb?: unknown): Promise<unknown>;
+};
 type SendGridResponseError = { code: number; message?: string; response?: { body?: unknown } };
 
 // The package exports one shared instance; each provider builds its own so that two configurations
@@ -30,11 +34,12 @@ export class SendGridProvider implements DeliveryProvider {
     this.mail = new MailServiceClass();
     this.mail.setApiKey(settings.apiKey);
     this.mail.setTimeout(settings.timeoutMs);
+    const client = (this.mail as unknown as { client: ClientWithDefaults }).client;
     // setApiKey resets the base URL to SendGrid's own host, so the override must come after it.
-    if (settings.apiBaseUrl) {
-      const client = (this.mail as unknown as { client: ClientWithDefaults }).client;
-      client.setDefaultRequest('baseUrl', settings.apiBaseUrl.replace(/\/+$/, ''));
-    }
+    if (settings.apiBaseUrl) client.setDefaultRequest('baseUrl', settings.apiBaseUrl.replace(/\/+$/, ''));
+    // Each request carries the active trace context; the mail's own `headers` would also go into the email.
+    const request = client.request.bind(client);
+    client.request = (data, cb) => request({ ...data, headers: { ...data.headers, ...traceHeaders() } }, cb);
   }
 
   supports(channel: NotificationChannel): boolean {

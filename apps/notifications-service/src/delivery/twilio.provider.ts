@@ -1,5 +1,7 @@
 import type { NotificationChannel } from '#contracts';
 import twilio from 'twilio';
+import type TwilioRequestClient from 'twilio/lib/base/RequestClient.js';
+import { traceHeaders } from '#platform/tracing';
 import { DeliveryErrorCode } from './delivery.errors.js';
 import { classifyGatewayResponse, classifyNetworkError, unexpectedError } from './error-classification.js';
 import { type DeliveryProvider, type OutboundMessage, ProviderError, type SendResult } from './provider.js';
@@ -34,6 +36,13 @@ export function whatsappAddress(number: string): string {
   return `whatsapp:${number.replace(/^whatsapp:/, '')}`;
 }
 
+/** Twilio's own HTTP client, adding the active trace context (`traceparent`) to every request it makes. */
+class TracingRequestClient extends twilio.RequestClient {
+  override request<TData>(opts: TwilioRequestClient.RequestOptions<TData>) {
+    return super.request<TData>({ ...opts, headers: { ...opts.headers, ...traceHeaders() } });
+  }
+}
+
 /** SMS, WhatsApp and voice calls through the real Twilio SDK. */
 export class TwilioProvider implements DeliveryProvider {
   readonly name = 'twilio';
@@ -41,7 +50,9 @@ export class TwilioProvider implements DeliveryProvider {
 
   constructor(private readonly settings: TwilioSettings) {
     // autoRetry stays off: retries belong to the dispatcher, which persists attempts and backs off with jitter.
-    this.client = twilio(settings.accountSid, settings.authToken, { timeout: settings.timeoutMs, autoRetry: false });
+    this.client = twilio(settings.accountSid, settings.authToken, {
+      httpClient: new TracingRequestClient({ timeout: settings.timeoutMs, autoRetry: false }),
+    });
     // `edge`/`region` cannot name localhost; the Api domain's base URL covers every /2010-04-01 resource.
     if (settings.apiBaseUrl) {
       this.client.api.baseUrl = settings.apiBaseUrl.replace(/\/+$/, '');

@@ -3,6 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
 import { GroupCommit } from '#platform/group-commit';
+import { inSpan, SpanKind } from '#platform/tracing';
 import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../config.js';
 import { ProviderRegistry } from '../delivery/provider-registry.js';
 import { type OutboundMessage, ProviderError, type SendResult } from '../delivery/provider.js';
@@ -32,7 +33,10 @@ const queuedToSent = new Histogram({
 });
 
 /** A claimed notification, detached from any unit of work while its send is in flight. */
-type Claimed = Pick<Notification, 'id' | 'channel' | 'address' | 'subject' | 'body' | 'htmlBody' | 'attempts' | 'createdAt'>;
+type Claimed = Pick<
+  Notification,
+  'id' | 'channel' | 'address' | 'subject' | 'body' | 'htmlBody' | 'attempts' | 'createdAt' | 'traceparent'
+>;
 
 const SEND_CONCURRENCY = 8;
 
@@ -142,6 +146,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
           htmlBody: row.htmlBody,
           attempts: row.attempts,
           createdAt: row.createdAt,
+          traceparent: row.traceparent,
         });
       }
       return { handled: rows.length, claimed };
@@ -170,7 +175,16 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
       const provider = this.providers.forChannel(row.channel);
       // The limit protects real gateways; the sandbox has nothing to protect.
       if (provider.name !== 'sandbox') await this.limiter.take(`${provider.name}:${row.channel}`);
-      result = await provider.send(message);
+      // A client span in the notification's own trace (the lead event's), whose context the providers send on.
+      result = await inSpan(
+        `send ${row.channel}`,
+        {
+          kind: SpanKind.CLIENT,
+          parent: row.traceparent ?? null,
+          attributes: { 'notification.id': row.id, 'notification.channel': row.channel, 'notification.provider': provider.name, 'notification.attempt': row.attempts },
+        },
+        () => provider.send(message),
+      );
     } catch (error) {
       await this.recordFailure(row, error);
       return;
