@@ -7,6 +7,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { kafkaConsumerOptions, type KafkaSettings } from './kafka.js';
+import { correlationIdFor } from './logging.js';
 import { httpRequestDuration } from './metrics.js';
 import { buildOpenApiDocument, serveOpenApi } from './openapi.js';
 import { createValidationPipe, toProblem } from './problem.js';
@@ -77,7 +78,7 @@ export async function createServiceApp(module: Type | DynamicModule, options: Se
     await app.register(multipart, { limits: { fileSize: options.uploadLimit, files: 1, fields: 10, parts: 12 } });
   }
   const fastify = app.getHttpAdapter().getInstance();
-  traceHttpRequests(fastify);
+  traceHttpRequests(fastify, correlationIdFor);
   fastify.addHook('onResponse', async (request, reply) => {
     httpRequestDuration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },

@@ -39,8 +39,16 @@ export const redactPaths = [...PHONE_KEYS, ...EMAIL_KEYS, ...SECRET_KEYS].flatMa
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 
+/** The request's correlation id: the caller's `x-correlation-id` when well-formed, else one already given to the response, else a new one. */
+export function correlationIdFor(req: IncomingMessage, res: ServerResponse): string {
+  const incoming = req.headers[CORRELATION_HEADER];
+  if (typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming)) return incoming;
+  const given = res.getHeader(CORRELATION_HEADER);
+  return typeof given === 'string' ? given : randomUUID();
+}
+
 /**
- * Trace id and span id (and a consumed message's eventId / correlationId) on every log line written
+ * Trace id, span id and correlation id (and a consumed message's eventId) on every log line written
  * inside a request or a message; the access-log line, written after the response, takes them from its request.
  */
 export function traceLogFields(mergeObject: object): Record<string, string> {
@@ -59,12 +67,11 @@ export function createLoggerModule(options: { service: string; level: string; pr
       redact: { paths: redactPaths, censor },
       mixin: traceLogFields,
       genReqId: (req: IncomingMessage, res: ServerResponse) => {
-        const incoming = req.headers[CORRELATION_HEADER];
-        const id = typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+        const id = correlationIdFor(req, res);
         res.setHeader(CORRELATION_HEADER, id);
         return id;
       },
-      customProps: (req: IncomingMessage) => ({ correlationId: (req as IncomingMessage & { id?: string }).id }),
+      // correlationId, like traceId, comes from the mixin: once per line.
       autoLogging: { ignore: (req: IncomingMessage) => /^\/(health|metrics)/.test(req.url ?? '') },
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),

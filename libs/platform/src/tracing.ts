@@ -22,6 +22,7 @@ import {
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 export { SpanKind };
@@ -173,25 +174,32 @@ export function activeLogFields(): Record<string, string> {
   return { traceId: spanContext.traceId, spanId: spanContext.spanId, ...extra };
 }
 
-const requestSpans = new WeakMap<object, { span: Span; ctx: Context }>();
+const requestSpans = new WeakMap<object, { span: Span; ctx: Context; correlationId: string }>();
 
-/** Trace id and span id of an HTTP request's server span, for the request's own log lines. */
+/** Trace id, span id and correlation id of an HTTP request, for its access-log line (written after the response). */
 export function requestLogFields(rawRequest: object): Record<string, string> {
   const entry = requestSpans.get(rawRequest);
   if (!entry) return {};
   const { traceId, spanId } = entry.span.spanContext();
-  return { traceId, spanId };
+  return { traceId, spanId, correlationId: entry.correlationId };
 }
 
 const UNTRACED = /^\/(health|metrics)/;
 
 /**
  * A server span per HTTP request, continuing an incoming `traceparent`: started when the request
- * arrives, active for the route handler (guards, pipes, services), ended with the response.
+ * arrives, active for the route handler (guards, pipes, services), ended with the response. The
+ * request's correlation id (`x-correlation-id`, echoed on the response) rides in the same context,
+ * so every log line of the request carries both.
  */
-export function traceHttpRequests(fastify: FastifyInstance): void {
-  fastify.addHook('onRequest', (request: FastifyRequest, _reply, done) => {
+export function traceHttpRequests(
+  fastify: FastifyInstance,
+  correlationIdFor: (req: IncomingMessage, res: ServerResponse) => string,
+): void {
+  fastify.addHook('onRequest', (request: FastifyRequest, reply, done) => {
     if (UNTRACED.test(request.url)) return done();
+    const correlationId = correlationIdFor(request.raw, reply.raw);
+    reply.raw.setHeader('x-correlation-id', correlationId);
     const parent = contextFromHeaders(request.headers);
     const route = request.routeOptions.url;
     const span = trace.getTracer(TRACER_NAME).startSpan(
@@ -206,8 +214,8 @@ export function traceHttpRequests(fastify: FastifyInstance): void {
       },
       parent,
     );
-    const ctx = trace.setSpan(parent, span);
-    requestSpans.set(request.raw, { span, ctx });
+    const ctx = trace.setSpan(parent, span).setValue(LOG_FIELDS, { correlationId });
+    requestSpans.set(request.raw, { span, ctx, correlationId });
     context.with(ctx, done);
   });
   // Body parsing loses the async context; re-enter the span's context right before the handler.
