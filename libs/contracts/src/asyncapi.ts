@@ -158,6 +158,21 @@ function tidy(schema: unknown): unknown {
   return Object.fromEntries(entries);
 }
 
+/** Kafka headers our outbox relays write; all optional for other producers. */
+const eventHeaders = {
+  type: 'object',
+  properties: {
+    'content-type': { type: 'string', const: 'application/cloudevents+json' },
+    'ce-type': { type: 'string', description: 'The envelope\'s `type`.' },
+    'ce-id': { type: 'string', description: 'The envelope\'s `id`.' },
+    traceparent: {
+      type: 'string',
+      description:
+        'W3C trace context of the change that produced the event (also in the envelope\'s `traceparent`); consumers continue the trace from it.',
+    },
+  },
+};
+
 function eventMessage(type: KnownEventType, channel: ChannelSpec) {
   const example = exampleMessage(type);
   return {
@@ -165,6 +180,7 @@ function eventMessage(type: KnownEventType, channel: ChannelSpec) {
     title: type,
     summary: eventSummaries[type],
     contentType: 'application/json',
+    headers: eventHeaders,
     payload: ref(`#/components/schemas/${pascal(messageIdOf(type))}`),
     examples: [{ name: messageIdOf(type), summary: `Kafka key: ${example.key}`, payload: example.value }],
     bindings: { kafka: { key: { type: 'string', description: channel.key }, bindingVersion: '0.5.0' } },
