@@ -10,20 +10,21 @@ import { Notification } from '../notifications/notification.entity.js';
 import { enqueueNotificationFailed } from '../outbox/outbox.js';
 import { OutboxRelay } from '../outbox/outbox-relay.service.js';
 import { addressFor } from '../recipients/addresses.js';
-import { upsertCustomerFromLead } from '../recipients/customer-directory.js';
+import { upsertCustomersFromLeads } from '../recipients/customer-directory.js';
 import { Recipient } from '../recipients/recipient.entity.js';
 import { NotificationRule } from '../rules/notification-rule.entity.js';
-import { selectRules } from '../rules/rule-selection.js';
+import { type RuleCandidate, selectRules } from '../rules/rule-selection.js';
 import { TemplateRenderer } from '../templates/template-renderer.js';
-import { InboxEvent } from './inbox-event.entity.js';
 
 const leadEventTypes = new Set<string>(Object.values(LeadEventTypes));
 type LeadEvent = Extract<KnownEvent, { data: { lead: LeadSnapshot } }>;
+/**
+ * A PostgreSQL array literal for a bound parameter (the driver would expand a JS array into a list).
+ * Only for values without commas, quotes, braces or spaces: uuids, event types, integers.
+ */
+const pgArray = (values: readonly (string | number)[]) => `{${values.join(',')}}`;
 /** The optional fields of lead events that rules and templates use. */
 type EventFields = { from?: LeadSnapshot['status']; to?: LeadSnapshot['status']; reason?: string | null; assignedToId?: string };
-
-/** Rules of one event type with their templates, looked up once per transaction. */
-type RuleCache = Map<string, Promise<NotificationRule[]>>;
 
 /**
  * Turns one lead event into queued notifications, exactly once in effect: the inbox row and the
@@ -67,79 +68,115 @@ export class LeadEventsService {
     return 'processed';
   }
 
-  /** Records events in one transaction, in order; then wakes the dispatcher and the relay. */
+  /**
+   * Records a batch of events in one transaction with a handful of statements whatever its size:
+   * one inbox insert (the ids it returns are the events not seen before), one customer upsert, one
+   * rules lookup per event type, one recipients lookup, the notifications in one insert, one
+   * inbox update. Then wakes the dispatcher and the relay.
+   */
   private async recordAll(events: LeadEvent[]): Promise<(number | null)[]> {
-    const rules: RuleCache = new Map();
-    const created = await this.em.fork().transactional(async (tx) => {
-      const results: (number | null)[] = [];
-      for (const event of events) results.push(await this.record(tx, event, rules));
-      return results;
+    const now = this.clock.now();
+    const counts = await this.em.fork().transactional(async (tx) => {
+      const fresh = await this.claimInbox(tx, events, now);
+      const todo = events.filter((event) => fresh.has(event.id));
+      if (!todo.length) return new Map<string, number>();
+
+      const customers = await upsertCustomersFromLeads(
+        tx,
+        todo.map((event) => event.data.lead),
+      );
+      const rules = await this.rulesFor(tx, new Set(todo.map((event) => event.type)));
+      const plans = todo.map((event) => {
+        const data = event.data as EventFields;
+        const customer = customers.get(event.data.lead.customerPhone) ?? null;
+        const selected = selectRules(rules.get(event.type) ?? [], { type: event.type, to: data.to ?? null, from: data.from ?? null });
+        const targets = selected.map(({ rule }) => ({ rule, recipientId: this.audienceId(rule.audience, event.data.lead, data, customer) }));
+        return { event, data, customer, targets };
+      });
+      const others = new Set(
+        plans.flatMap((plan) => plan.targets.map((t) => t.recipientId).filter((id): id is string => !!id && id !== plan.customer?.id)),
+      );
+      const recipients = new Map(
+        others.size ? (await tx.find(Recipient, { id: { $in: [...others] } })).map((recipient) => [recipient.id, recipient]) : [],
+      );
+
+      const created = new Map<string, number>();
+      for (const { event, data, customer, targets } of plans) {
+        let n = 0;
+        for (const { rule, recipientId } of targets) {
+          const recipient = recipientId === customer?.id ? customer : recipientId ? (recipients.get(recipientId) ?? null) : null;
+          if (this.notify(tx, event, rule, data, recipientId, recipient, now)) n++;
+        }
+        created.set(event.id, n);
+      }
+      const counted = [...created].filter(([, n]) => n > 0);
+      if (counted.length) {
+        await tx.execute(
+          `update inbox_event i set notifications = v.n
+             from unnest(?::uuid[], ?::int[]) as v(event_id, n) where i.event_id = v.event_id`,
+          [pgArray(counted.map(([id]) => id)), pgArray(counted.map(([, n]) => n))],
+        );
+      }
+      return created;
     });
-    if (created.some((n) => n)) {
+    if ([...counts.values()].some((n) => n > 0)) {
       this.dispatcher.wake();
       this.relay.wake();
     }
-    return created;
+    return events.map((event) => counts.get(event.id) ?? null);
   }
 
-  /** Returns how many notifications were created, or null when the event was handled before. */
-  private async record(tx: EntityManager, event: LeadEvent, ruleCache: RuleCache): Promise<number | null> {
-    const inserted = await tx
-      .createQueryBuilder(InboxEvent)
-      .insert({ eventId: event.id, type: event.type, processedAt: this.clock.now() })
-      .onConflict('eventId')
-      .ignore()
-      .execute('run');
-    if (!inserted.affectedRows) return null;
-
-    const { lead } = event.data;
-    const customer = await upsertCustomerFromLead(tx, lead);
-    const data = event.data as EventFields;
-    let lookup = ruleCache.get(event.type);
-    if (!lookup) {
-      lookup = tx.find(NotificationRule, { eventType: event.type, isActive: true, template: { isActive: true } }, { populate: ['template'] });
-      ruleCache.set(event.type, lookup);
-    }
-    const rules = await lookup;
-    const candidates = rules.map((rule) => ({
-      eventType: rule.eventType,
-      toStatus: rule.toStatus ?? null,
-      fromStatus: rule.fromStatus ?? null,
-      audience: rule.audience,
-      priority: rule.priority,
-      channel: rule.template.channel,
-      rule,
-    }));
-    const selected = selectRules(candidates, { type: event.type, to: data.to ?? null, from: data.from ?? null }).map(
-      (candidate) => candidate.rule,
+  /** Inserts the batch's inbox rows; returns the ids that were new (a redelivered event inserts nothing). */
+  private async claimInbox(tx: EntityManager, events: LeadEvent[], now: Date): Promise<Set<string>> {
+    const rows = await tx.execute<{ event_id: string }[]>(
+      `insert into inbox_event (event_id, type, notifications, processed_at)
+         select id, type, 0, ? from unnest(?::uuid[], ?::text[]) as e(id, type)
+       on conflict (event_id) do nothing returning event_id`,
+      [now, pgArray(events.map((event) => event.id)), pgArray(events.map((event) => event.type))],
     );
+    return new Set(rows.map((row) => row.event_id));
+  }
 
-    const now = this.clock.now();
-    let created = 0;
-    for (const rule of selected) {
-      if (await this.notify(tx, event, rule, data, customer, now)) created++;
+  /** Active rules with active templates, per event type, as candidates for selectRules. */
+  private async rulesFor(tx: EntityManager, types: Set<string>) {
+    const rules = await tx.find(
+      NotificationRule,
+      { eventType: { $in: [...types] }, isActive: true, template: { isActive: true } },
+      { populate: ['template'] },
+    );
+    const byType = new Map<string, (RuleCandidate & { rule: NotificationRule })[]>();
+    for (const rule of rules) {
+      const candidates = byType.get(rule.eventType) ?? [];
+      candidates.push({
+        eventType: rule.eventType,
+        toStatus: rule.toStatus ?? null,
+        fromStatus: rule.fromStatus ?? null,
+        audience: rule.audience,
+        priority: rule.priority,
+        channel: rule.template.channel,
+        rule,
+      });
+      byType.set(rule.eventType, candidates);
     }
-    await tx.nativeUpdate(InboxEvent, { eventId: event.id }, { notifications: created });
-    return created;
+    return byType;
   }
 
   /** Creates the rule's notification for this event (rendered, or failed when it does not render). */
-  private async notify(
+  private notify(
     tx: EntityManager,
     event: LeadEvent,
     rule: NotificationRule,
     data: EventFields,
-    customer: Recipient | null,
+    recipientId: string | null,
+    recipient: Recipient | null,
     now: Date,
-  ): Promise<boolean> {
+  ): boolean {
     const { lead } = event.data;
-    const recipientId = this.audienceId(rule.audience, lead, data, customer);
     if (!recipientId) {
       // Only an assignee can be missing (an unassigned lead); nothing to address.
       this.logger.warn({ eventId: event.id, ruleId: rule.id, audience: rule.audience }, 'rule has no recipient for this lead');
       return false;
     }
-    const recipient = recipientId === customer?.id ? customer : await tx.findOne(Recipient, recipientId);
     // A lead whose phone is not a number still reaches the customer by email; its SMS/WhatsApp
     // are kept as failed (no address) rather than silently dropped.
     const contact = recipient ?? (rule.audience === 'customer' ? { email: lead.customerEmail } : null);
