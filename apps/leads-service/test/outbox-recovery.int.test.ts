@@ -46,3 +46,30 @@ describe('outbox with Kafka unreachable', () => {
     }
   }, 300_000);
 });
+
+describe('outbox relay wake-up', () => {
+  it('publishes as soon as the transaction that queued an event commits, not at the next poll', async () => {
+    // A poll interval no test would wait for: only the commit subscriber can have woken the relay.
+    const app = await startLeadsApp({ env: { OUTBOX_POLL_MS: '60000' } });
+    const reader = await TopicReader.start(app.config.KAFKA_BROKERS, Topics.LeadEvents);
+    try {
+      await waitForOutboxDrained(app, 60_000);
+      const ops = `Bearer ${await app.token('central_ops')}`;
+      const source = await createSource(app);
+      const created = await app.http().post('/api/v1/leads').set('authorization', ops).send(leadBody(source.id, { oemId: randomUUID() }));
+      expect(created.status).toBe(201);
+      await reader.waitFor((m) => m.key?.toString() === created.body.id, 1, 30_000);
+      // A transition is a separate transaction with its own event: it wakes the relay as well.
+      const assigned = await app
+        .http()
+        .post(`/api/v1/leads/${created.body.id}/assignment`)
+        .set('authorization', ops)
+        .send({ assignedToId: randomUUID() });
+      expect(assigned.status).toBeLessThan(300);
+      await reader.waitFor((m) => m.key?.toString() === created.body.id, 2, 30_000);
+    } finally {
+      await reader.stop();
+      await app.close();
+    }
+  }, 120_000);
+});

@@ -9,7 +9,6 @@ import { cleanFileName } from '../common/text-safety.js';
 import { logLeadChange } from '../leads/lead-change-log.js';
 import { Lead } from '../leads/lead.entity.js';
 import { actorOf, leadNotFound, leadScope } from '../leads/leads-access.js';
-import { notifyOutbox } from '../outbox/outbox.js';
 import { detectDocumentContentType } from './document-content.js';
 import { DOCUMENT_STORAGE, type DocumentStorage } from './document-storage.js';
 import type { LeadDocumentView } from './dto/lead-document.view.js';
@@ -99,7 +98,6 @@ export class DocumentsService {
         },
       });
       await tx.flush();
-      await notifyOutbox(tx);
     });
     return view(document);
   }

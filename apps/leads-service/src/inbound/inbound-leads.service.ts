@@ -9,7 +9,6 @@ import { normalizeLeadContact } from '../leads/lead-input.js';
 import { Lead } from '../leads/lead.entity.js';
 import { invalidLead } from '../leads/leads-access.js';
 import { addNewLead, type NewLead } from '../leads/new-lead.js';
-import { notifyOutbox } from '../outbox/outbox.js';
 
 /** Leads handed over by upstream OEM systems on Kafka, created once per source + externalRef. */
 @Injectable()
@@ -47,7 +46,6 @@ export class InboundLeadsService {
             SystemActor,
           );
           await em.flush();
-          await notifyOutbox(em);
           this.logger.log({ leadId: lead.id, source: source.name, externalRef: data.externalRef }, 'inbound lead created');
           return 'processed';
         });

@@ -7,7 +7,6 @@ import { normalizeLeadContact } from '../leads/lead-input.js';
 import { Lead } from '../leads/lead.entity.js';
 import { actorOf, oemOfNewLead } from '../leads/leads-access.js';
 import { addNewLead, type NewLead } from '../leads/new-lead.js';
-import { notifyOutbox } from '../outbox/outbox.js';
 import { parseLeadCsv, toCreateLeadDto } from './csv-rows.js';
 import type { ImportRowResult, LeadImportResult } from './dto/lead-import.view.js';
 
@@ -162,7 +161,6 @@ export class LeadImportService {
         addNewLead(tx, { ...candidate.lead, source: tx.getReference(LeadSource, candidate.lead.source.id) }, actorOf(principal)),
       );
       await tx.flush();
-      await notifyOutbox(tx);
       return leads.map((lead) => lead.id);
     });
   }

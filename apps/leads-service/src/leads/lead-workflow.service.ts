@@ -3,7 +3,6 @@ import { Injectable } from '@nestjs/common';
 import { LeadEventTypes, type CallLogSnapshot } from '#contracts';
 import type { Principal } from '#platform/auth';
 import { LeadDocument } from '../documents/lead-document.entity.js';
-import { notifyOutbox } from '../outbox/outbox.js';
 import type { AssignLeadDto, TransitionLeadDto } from './dto/lead-commands.dto.js';
 import type { LeadHistoryView, LeadView } from './dto/lead.view.js';
 import { logLeadChange, SystemActor } from './lead-change-log.js';
@@ -41,7 +40,6 @@ export class LeadWorkflowService {
         data: { from, to: outcome.status, reason: command.reason ?? null },
       });
       await em.flush();
-      await notifyOutbox(em);
       return toLeadSnapshot(lead);
     });
   }
@@ -65,7 +63,6 @@ export class LeadWorkflowService {
         data: { assignedToId: command.assignedToId, previousAssignedToId: previous },
       });
       await em.flush();
-      await notifyOutbox(em);
       return toLeadSnapshot(lead);
     });
   }
@@ -117,7 +114,6 @@ export class LeadWorkflowService {
         });
       }
       await em.flush();
-      await notifyOutbox(em);
       return 'processed';
     });
   }

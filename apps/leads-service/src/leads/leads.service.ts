@@ -6,7 +6,6 @@ import type { Principal } from '#platform/auth';
 import { keysetFilter, toPage } from '#platform/pagination';
 import { DomainError } from '#platform/problem';
 import { LeadSource } from '../lead-sources/lead-source.entity.js';
-import { notifyOutbox } from '../outbox/outbox.js';
 import type { CreateLeadDto } from './dto/create-lead.dto.js';
 import type { LeadPage, LeadView } from './dto/lead.view.js';
 import type { ListLeadsQuery } from './dto/list-leads.query.js';
@@ -91,7 +90,6 @@ export class LeadsService {
           );
           remember(lead.id);
           await em.flush();
-          await notifyOutbox(em);
           return { lead: toLeadSnapshot(lead), created: true };
         });
       } catch (error) {
@@ -159,7 +157,6 @@ export class LeadsService {
         data: { changedFields: Object.keys(changes) },
       });
       await em.flush();
-      await notifyOutbox(em);
       return toLeadSnapshot(lead);
     });
   }

@@ -1,3 +1,4 @@
+import type { EventSubscriber, TransactionEventArgs } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Message } from 'kafkajs';
@@ -6,7 +7,7 @@ import { KafkaConnection } from '#platform/kafka';
 import { LEADS_CONFIG, type LeadsConfig } from '../config.js';
 import { OutboxMessage } from './outbox-message.entity.js';
 import { measureBacklogWith, outboxPublished, outboxPublishLag } from './outbox.metrics.js';
-import { OUTBOX_CHANNEL } from './outbox.js';
+import { OUTBOX_CHANNEL, queuedEventsIn } from './outbox.js';
 
 /** An outbox row as the relay reads it. */
 interface OutboxRow {
@@ -24,17 +25,23 @@ const RELAY_LOCK_KEY = 7_410_515_001;
 /**
  * Publishes outbox rows to Kafka in position order, keyed by lead id, in batches, and marks
  * them published in the same transaction that locked them (FOR UPDATE SKIP LOCKED + an advisory
- * lock, so several replicas never publish the same row or reorder a lead's events). Woken by
- * NOTIFY after each commit, and by a short poll as a fallback; while Kafka is down the rows wait.
+ * lock, so several replicas never publish the same row or reorder a lead's events). Woken in
+ * process when a transaction that queued events commits (a MikroORM transaction subscriber); a
+ * replica that finds another one holding the relay lock wakes it with NOTIFY; a short poll is the
+ * fallback. While Kafka is down the rows wait.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown, EventSubscriber {
   private readonly logger = new Logger(OutboxRelay.name);
   private running = false;
   private wake?: () => void;
   private loop?: Promise<void>;
   private listener?: pg.Client;
   private failures = 0;
+  /** Set when work arrived while the loop was busy: it goes round again instead of sleeping. */
+  private wakeRequested = false;
+  /** Set when another replica held the relay lock: it is told by NOTIFY. */
+  private lockedOut = false;
 
   constructor(
     private readonly em: EntityManager,
@@ -44,6 +51,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   onApplicationBootstrap(): void {
     this.running = true;
+    this.em.getEventManager().registerSubscriber(this);
     measureBacklogWith(() => this.em.fork().count(OutboxMessage, { publishedAt: null }));
     void this.listen();
     this.loop = this.run();
@@ -55,6 +63,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.wake?.();
     await this.loop;
     await this.listener?.end().catch(() => undefined);
+  }
+
+  /** A transaction committed: if it queued events, publish them now. */
+  afterTransactionCommit(args: TransactionEventArgs): void {
+    if (args.em && queuedEventsIn(args.em)) this.requestWake();
+  }
+
+  private requestWake(): void {
+    this.wakeRequested = true;
+    this.wake?.();
   }
 
   /** Publishes pending rows batch after batch until none are left or the app stops; returns how many were sent. */
@@ -70,9 +88,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async run(): Promise<void> {
     while (this.running) {
+      this.wakeRequested = false;
       try {
         await this.drain();
         this.failures = 0;
+        if (this.lockedOut) {
+          this.lockedOut = false;
+          await this.em.getConnection().execute(`select pg_notify('${OUTBOX_CHANNEL}', '')`);
+        }
       } catch (error) {
         this.failures++;
         // Kafka or PostgreSQL unavailable: the rows stay unpublished and are retried.
@@ -80,6 +103,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           this.logger.warn({ err: (error as Error).message, failures: this.failures }, 'outbox publish failed; will retry');
         }
       }
+      if (this.wakeRequested && !this.failures) continue;
       const pause = this.failures ? Math.min(this.config.OUTBOX_POLL_MS * 2 ** this.failures, 10_000) : this.config.OUTBOX_POLL_MS;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, pause);
@@ -96,7 +120,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       const [lock] = await em.execute<{ locked: boolean }[]>('select pg_try_advisory_xact_lock(?) as locked', [
         RELAY_LOCK_KEY,
       ]);
-      if (!lock?.locked) return 0;
+      if (!lock?.locked) {
+        this.lockedOut = true;
+        return 0;
+      }
       // Plain SQL: the payload goes out as the JSON text it is stored as, with no entity hydration.
       const rows = await em.execute<OutboxRow[]>(
         `select position, topic, message_key, payload::text as payload, headers, created_at
@@ -122,11 +149,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     });
   }
 
-  /** LISTEN on a dedicated connection; a commit with events wakes the loop at once. */
+  /** LISTEN on a dedicated connection, for the wake-up of another replica that found the lock taken. */
   private async listen(): Promise<void> {
     const client = new pg.Client({ connectionString: this.config.LEADS_DATABASE_URL });
     client.on('error', () => undefined);
-    client.on('notification', () => this.wake?.());
+    client.on('notification', () => this.requestWake());
     try {
       await client.connect();
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);

@@ -3,7 +3,10 @@ import type { CloudEvent } from '#contracts';
 import { traceparentOf, validTraceparent } from '#platform/tracing';
 import { OutboxMessage } from './outbox-message.entity.js';
 
-/** The PostgreSQL NOTIFY channel that wakes the relay when a transaction with events commits. */
+/** Entity managers (transactions) that queued events; see queuedEventsIn. */
+const queuedIn = new WeakSet<object>();
+
+/** The PostgreSQL NOTIFY channel on which a replica that found the relay busy elsewhere wakes that relay. */
 export const OUTBOX_CHANNEL = 'leads_outbox';
 
 /**
@@ -29,10 +32,16 @@ export function enqueueEvent(em: EntityManager, topic: string, key: string, even
     createdAt: new Date(),
   });
   em.persist(message);
+  queuedIn.add(em);
   return message;
 }
 
-/** Wakes the relay once the surrounding transaction commits (NOTIFY is delivered on commit). */
-export async function notifyOutbox(em: EntityManager): Promise<void> {
-  await (em as unknown as { execute(sql: string): Promise<unknown> }).execute(`select pg_notify('${OUTBOX_CHANNEL}', '')`);
+/**
+ * Whether events were queued through this entity manager (a transaction's fork): the relay, a
+ * subscriber of transaction commits, publishes at once when such a transaction commits. No NOTIFY
+ * in the writing transaction: PostgreSQL serializes the commits of notifying transactions, which
+ * capped lead creation at one WAL flush per lead.
+ */
+export function queuedEventsIn(em: object): boolean {
+  return queuedIn.has(em);
 }
