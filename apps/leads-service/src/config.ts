@@ -12,6 +12,8 @@ const schema = z.object({
   S3_REGION: z.string().default('ap-south-1'),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(500),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  /** How long the relay waits after a commit wakes it, to publish the commits behind it in the same batch. */
+  OUTBOX_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(5),
 });
 
 export type LeadsConfig = z.infer<typeof schema>;
