@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger } from '@nestjs/common';
+import { Histogram } from 'prom-client';
 import { type KnownEvent, LeadEventTypes, type LeadSnapshot, parseMessage } from '#contracts';
 import { GroupCommit } from '#platform/group-commit';
 import { traceparentOf, validTraceparent } from '#platform/tracing';
@@ -17,6 +18,12 @@ import { type RuleCandidate, selectRules } from '../rules/rule-selection.js';
 import { TemplateRenderer } from '../templates/template-renderer.js';
 
 const leadEventTypes = new Set<string>(Object.values(LeadEventTypes));
+
+const batchSize = new Histogram({
+  name: 'notifications_lead_event_batch_size',
+  help: 'Lead events recorded per transaction (group commit)',
+  buckets: [1, 2, 4, 8, 12, 16, 32, 64],
+});
 type LeadEvent = Extract<KnownEvent, { data: { lead: LeadSnapshot } }>;
 /**
  * A PostgreSQL array literal for a bound parameter (the driver would expand a JS array into a list).
@@ -75,6 +82,7 @@ export class LeadEventsService {
    * inbox update. Then wakes the dispatcher and the relay.
    */
   private async recordAll(events: LeadEvent[]): Promise<(number | null)[]> {
+    batchSize.observe(events.length);
     const now = this.clock.now();
     const counts = await this.em.fork().transactional(async (tx) => {
       const fresh = await this.claimInbox(tx, events, now);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
+import { register } from 'prom-client';
 import request from 'supertest';
 import { DlqHeaders, LeadEventTypes, parseMessage, Topics } from '#contracts';
 import { InboxEvent } from '../../src/lead-events/inbox-event.entity.js';
@@ -7,6 +8,7 @@ import { Notification } from '../../src/notifications/notification.entity.js';
 import { NotificationRule } from '../../src/rules/notification-rule.entity.js';
 import { NotificationTemplate } from '../../src/templates/notification-template.entity.js';
 import { OutboxEvent } from '../../src/outbox/outbox-event.entity.js';
+import { Recipient } from '../../src/recipients/recipient.entity.js';
 import { collectTopic, eventually, type Harness, leadEvent, leadSnapshot, produceLeadEvent, startHarness } from '../support/harness.js';
 
 // Joining a consumer group takes a few seconds on a fresh broker.
@@ -26,6 +28,16 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
+
+/** How many batches so far held more than one event (from the batch-size histogram). */
+async function eventsInSharedBatches(): Promise<number> {
+  const { values } = (await register.getSingleMetric('notifications_lead_event_batch_size')!.get()) as {
+    values: { metricName?: string; labels: Record<string, string | number>; value: number }[];
+  };
+  const count = (le: number) => values.find((v) => v.metricName?.endsWith('_bucket') && v.labels.le === le)?.value ?? 0;
+  const total = values.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0;
+  return total - count(1);
+}
 
 const notificationsOf = (eventId: string) =>
   h.orm.em.fork().find(Notification, { eventId }, { orderBy: { channel: 'asc' }, populate: ['template'] });
@@ -285,4 +297,52 @@ describe('lead events → notifications (real PostgreSQL + Kafka)', () => {
     expect(sms).toMatchObject({ status: 'failed', lastErrorCode: 'recipient.no_address' });
     expect(whatsapp).toMatchObject({ status: 'failed', lastErrorCode: 'recipient.no_address' });
   });
+
+  it('events arriving together share transactions, yet each is handled exactly once and a failing one fails alone', async () => {
+    // One send spreads these over the partitions at once, so the consumer records them in batches.
+    const shared = leadSnapshot().customerPhone;
+    const leads = Array.from({ length: 30 }, (_, i) =>
+      leadSnapshot({
+        customerName: `Batch Customer ${i}`,
+        // Two leads of one customer (the same phone), each with an email.
+        ...(i < 2 ? { customerPhone: shared, customerEmail: `lead${i}@example.com` } : {}),
+      }),
+    );
+    const events = leads.map((lead) => leadEvent(LeadEventTypes.Created, lead));
+    // A name no directory entry can hold (the contract sets no limit; the column does): its batch
+    // fails, is redone event by event, and only this event ends in the DLQ.
+    const tooLong = leadEvent(LeadEventTypes.Created, leadSnapshot({ customerName: 'N'.repeat(300) }));
+    const collector = await collectTopic(h.kafka, Topics.NotificationLeadEventsDlq);
+    const batchedBefore = await eventsInSharedBatches();
+    try {
+      await h.producer.send({
+        topic: Topics.LeadEvents,
+        messages: [
+          ...events.map((event) => ({ key: event.subject, value: JSON.stringify(event) })),
+          { key: tooLong.subject, value: JSON.stringify(tooLong) },
+          // The first event again under another key (another partition): a redelivery racing the original.
+          { key: randomUUID(), value: JSON.stringify(events[0]) },
+        ],
+      });
+      for (const [i, event] of events.entries()) {
+        const rows = await settled(event.id, i < 2 ? 3 : 2);
+        expect(rows.every((row) => row.status === 'sent')).toBe(true);
+      }
+      const dead = await eventually(
+        async () => collector.messages.find((message) => message.value?.toString().includes(tooLong.id)),
+        'the failing event on the DLQ',
+        60_000,
+      );
+      expect(dead.headers?.[DlqHeaders.Error]?.toString()).toMatch(/too long/);
+      expect(await h.orm.em.fork().count(InboxEvent, { eventId: tooLong.id })).toBe(0);
+      expect(await notificationsOf(events[0].id)).toHaveLength(3);
+      const customer = await h.orm.em.fork().findOneOrFail(Recipient, { id: `cust:${shared}` });
+      expect(['Batch Customer 0', 'Batch Customer 1']).toContain(customer.name);
+      expect(['lead0@example.com', 'lead1@example.com']).toContain(customer.email);
+      // They did share transactions: some batches held more than one event.
+      expect(await eventsInSharedBatches()).toBeGreaterThan(batchedBefore);
+    } finally {
+      await collector.stop();
+    }
+  }, 120_000);
 });
