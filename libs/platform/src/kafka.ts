@@ -17,6 +17,27 @@ class SendDeadlineError extends Error {
   }
 }
 
+/**
+ * Errors after which an idempotent producer cannot go on: its producer id / sequence numbers no
+ * longer match the broker's (typically after a broker restart lost or fenced its state). kafkajs
+ * keeps retrying with the same stale state forever; only a new producer (a new producer id) helps.
+ */
+const PRODUCER_STATE_ERRORS = new Set([
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'UNKNOWN_PRODUCER_ID',
+  'INVALID_PRODUCER_EPOCH',
+  'INVALID_PRODUCER_ID_MAPPING',
+  'PRODUCER_FENCED',
+]);
+
+/** Whether a send failed because the producer's idempotence state is stale (see PRODUCER_STATE_ERRORS). */
+export function isStaleProducerError(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 5) return false;
+  const { type, cause } = error as { type?: unknown; cause?: unknown };
+  if (typeof type === 'string' && PRODUCER_STATE_ERRORS.has(type)) return true;
+  return isStaleProducerError(cause, depth + 1);
+}
+
 /** Routes kafkajs' own log lines to the Nest logger (warnings and errors only). */
 const logCreator = () => (entry: { level: number; log: { message: string; [k: string]: unknown } }) => {
   const { message, ...rest } = entry.log;
@@ -70,6 +91,8 @@ export class KafkaConnection implements OnApplicationShutdown {
    * Sends messages to several topics as one batch, in order per topic. Sends run one at a time;
    * each has a deadline, and a send that misses it (a producer wedged by a broker restart) fails
    * and the next send starts from a new producer, so one hung request never stalls every later one.
+   * A send refused for stale idempotence state (out-of-order sequence after a broker restart) also
+   * replaces the producer; kafkajs alone would repeat the refusal forever.
    */
   sendBatch(topicMessages: { topic: string; messages: Message[] }[]): Promise<void> {
     const run = this.sendChain.then(async () => {
@@ -83,7 +106,8 @@ export class KafkaConnection implements OnApplicationShutdown {
           deadline,
         ]);
       } catch (error) {
-        if (error instanceof SendDeadlineError) this.replaceProducer();
+        if (error instanceof SendDeadlineError) this.replaceProducer('a Kafka send missed its deadline');
+        else if (isStaleProducerError(error)) this.replaceProducer(`the producer's idempotence state is stale (${(error as Error).message})`);
         throw error;
       } finally {
         clearTimeout(timer);
@@ -93,8 +117,12 @@ export class KafkaConnection implements OnApplicationShutdown {
     return run;
   }
 
-  private replaceProducer(): void {
-    kafkaLogger.warn('a Kafka send missed its deadline; starting a new producer');
+  /**
+   * Drops the current producer; the next send starts a new one, with a new producer id. Rows the
+   * failed send may still have written are sent again: at least once, and consumers dedupe by id.
+   */
+  private replaceProducer(reason: string): void {
+    kafkaLogger.warn(`${reason}; starting a new producer`);
     const wedged = this.producer;
     this.producer = undefined;
     void wedged?.then((producer) => producer.disconnect()).catch(() => undefined);
