@@ -1,18 +1,10 @@
-import { MikroORM } from '@mikro-orm/postgresql';
-import { ensureDatabase } from '#platform/database';
+import { migrateDatabase } from '#platform/database';
 import { loadLeadsConfig } from './config.js';
 import { leadsOrmConfig } from './mikro-orm.config.js';
 
 /** Creates the leads database when missing and applies pending migrations. */
-export async function migrateLeadsDatabase(url: string): Promise<string[]> {
-  await ensureDatabase(url);
-  const orm = await MikroORM.init(leadsOrmConfig(url, 2));
-  try {
-    const applied = await orm.migrator.up();
-    return applied.map((migration) => migration.name);
-  } finally {
-    await orm.close(true);
-  }
+export function migrateLeadsDatabase(url: string): Promise<string[]> {
+  return migrateDatabase(url, leadsOrmConfig(url, 2));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

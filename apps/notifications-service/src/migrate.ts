@@ -1,18 +1,10 @@
-import { MikroORM } from '@mikro-orm/postgresql';
-import { ensureDatabase } from '#platform/database';
+import { migrateDatabase } from '#platform/database';
 import { loadNotificationsConfig } from './config.js';
 import { notificationsOrmConfig } from './mikro-orm.config.js';
 
 /** Creates the notifications database when missing and applies pending migrations. */
-export async function migrateNotificationsDatabase(url: string): Promise<string[]> {
-  await ensureDatabase(url);
-  const orm = await MikroORM.init(notificationsOrmConfig(url, 2));
-  try {
-    const applied = await orm.migrator.up();
-    return applied.map((migration) => migration.name);
-  } finally {
-    await orm.close(true);
-  }
+export function migrateNotificationsDatabase(url: string): Promise<string[]> {
+  return migrateDatabase(url, notificationsOrmConfig(url, 2));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

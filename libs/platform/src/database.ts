@@ -1,3 +1,4 @@
+import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import pg from 'pg';
 
 /** Runs `work` on a connection to the server's `postgres` database, with the target database's name. */
@@ -31,4 +32,19 @@ export function recreateDatabase(url: string): Promise<void> {
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await client.query(`CREATE DATABASE "${name}"`);
   });
+}
+
+/**
+ * Creates the database when missing and applies its pending MikroORM migrations (never a schema
+ * sync); returns the names of the migrations applied. `ormConfig` is the service's own config.
+ */
+export async function migrateDatabase(url: string, ormConfig: Options): Promise<string[]> {
+  await ensureDatabase(url);
+  const orm = await MikroORM.init(ormConfig);
+  try {
+    const applied = await orm.migrator.up();
+    return applied.map((migration) => migration.name);
+  } finally {
+    await orm.close(true);
+  }
 }
