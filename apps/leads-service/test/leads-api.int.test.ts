@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { EntityManager } from '@mikro-orm/postgresql';
 import { createSource, indianMobile, leadBody, startLeadsApp, unique, type TestApp } from './support.js';
 
 let t: TestApp;
@@ -80,6 +81,54 @@ describe('POST /api/v1/leads', () => {
     expect(first.status).toBe(201);
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(first.body.id);
+  });
+
+  it('an OEM may use its own or an unowned lead source, never another OEM\'s', async () => {
+    const oemA = randomUUID();
+    const ownSource = (await createSource(t, { oemId: oemA })).id;
+    const othersSource = (await createSource(t, { oemId: randomUUID() })).id;
+    const tokenA = `Bearer ${await t.token('oem', oemA)}`;
+    expect((await create(tokenA, leadBody(ownSource))).status).toBe(201);
+    expect((await create(tokenA, leadBody(sourceId))).status).toBe(201);
+    const refused = await create(tokenA, leadBody(othersSource));
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'sourceId' })]);
+    // Central Ops may file a lead under any source.
+    expect((await create(ops, leadBody(othersSource, { oemId: randomUUID() }))).status).toBe(201);
+  });
+
+  it('writes the same lead, history and event rows in one statement as through the transactional path', async () => {
+    // Without an Idempotency-Key a create is one statement (insertNewLead); with one it is the
+    // MikroORM unit of work (addNewLead). Both must leave identical rows behind.
+    const body = leadBody(sourceId, { oemId: randomUUID(), addressLine2: 'Block B', chargerModel: 'ChargeSol Home 7.4 kW' });
+    const fast = await create(ops, { ...body, externalRef: `fast-${unique()}` });
+    const transactional = await create(ops, { ...body, externalRef: `tx-${unique()}` }).set('idempotency-key', unique());
+    expect([fast.status, transactional.status]).toEqual([201, 201]);
+    const em = t.app.get(EntityManager).fork();
+    const rowsOf = async (leadId: string) => {
+      const [lead] = await em.execute('select * from leads where id = ?', [leadId]);
+      const history = await em.execute('select * from lead_history where lead_id = ?', [leadId]);
+      const outbox = await em.execute('select * from outbox_messages where aggregate_id = ?', [leadId]);
+      return { lead, history, outbox };
+    };
+    const volatile = new Set(['id', 'lead_id', 'aggregate_id', 'message_key', 'event_id', 'position', 'created_at', 'updated_at', 'published_at', 'external_ref', 'time', 'externalRef', 'createdAt', 'updatedAt', 'traceparent', 'ce-id', 'subject']);
+    const stable = (value: unknown): unknown =>
+      Array.isArray(value)
+        ? value.map(stable)
+        : value && typeof value === 'object' && !(value instanceof Date)
+          ? Object.fromEntries(Object.entries(value).filter(([key]) => !volatile.has(key)).map(([key, v]) => [key, stable(v)]))
+          : value;
+    const a = await rowsOf(fast.body.id);
+    const b = await rowsOf(transactional.body.id);
+    expect(a.history).toHaveLength(1);
+    expect(a.outbox).toHaveLength(1);
+    expect(Object.keys(a.lead).sort()).toEqual(Object.keys(b.lead).sort());
+    expect(stable(a)).toEqual(stable(b));
+    expect(a.outbox[0].payload.data.lead).toEqual(fast.body);
+    expect(a.outbox[0].payload.id).toBe(a.outbox[0].event_id);
+    expect(a.outbox[0].payload.subject).toBe(fast.body.id);
+    expect(new Date(a.lead.created_at).toISOString()).toBe(fast.body.createdAt);
+    expect(a.outbox[0].headers['ce-id']).toBe(a.outbox[0].event_id);
   });
 
   it('needs a token (401) and a role that creates leads (403)', async () => {

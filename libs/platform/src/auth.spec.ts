@@ -40,4 +40,21 @@ describe('TokenVerifier', () => {
       .sign(new TextEncoder().encode(secret));
     await expect(verifier.verify(token)).rejects.toThrow('no known role');
   });
+
+  it('remembers a verified token, but never past its exp and never for another signature', async () => {
+    const sub = randomUUID();
+    const exp = Math.floor(Date.now() / 1000) + 2;
+    const token = await new SignJWT({ role: 'central_ops', name: 'x' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(sub)
+      .setExpirationTime(exp)
+      .sign(new TextEncoder().encode(secret));
+    await expect(verifier.verify(token)).resolves.toMatchObject({ sub });
+    await expect(verifier.verify(token)).resolves.toMatchObject({ sub });
+    const [header, payload, signature] = token.split('.');
+    const forged = `${header}.${payload}.${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`;
+    await expect(verifier.verify(forged)).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 50));
+    await expect(verifier.verify(token)).rejects.toThrow();
+  });
 });

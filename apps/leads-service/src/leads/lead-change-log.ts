@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { createCloudEvent, LeadEventTypes, Topics, type LeadEventType, type LeadStatus } from '#contracts';
-import { enqueueEvent } from '../outbox/outbox.js';
+import type { OutboxMessage } from '../outbox/outbox-message.entity.js';
+import { enqueueEvent, outboxMessageOf } from '../outbox/outbox.js';
 import { LeadHistory, type LeadHistoryAction } from './lead-history.entity.js';
 import { toLeadSnapshot } from './lead-snapshot.js';
 import type { Lead } from './lead.entity.js';
@@ -38,6 +39,18 @@ export interface LeadChange {
  * why) and its CloudEvent in the outbox, so both commit or neither does.
  */
 export function logLeadChange(em: EntityManager, lead: Lead, change: LeadChange): void {
+  const { history, event } = describeLeadChange(lead, change);
+  em.persist(history);
+  enqueueEvent(em, Topics.LeadEvents, lead.id, event);
+}
+
+/** The history row and outbox row of a lead change, for a caller that writes them itself (see insertNewLead). */
+export function leadChangeRecords(lead: Lead, change: LeadChange): { history: LeadHistory; message: OutboxMessage } {
+  const { history, event } = describeLeadChange(lead, change);
+  return { history, message: outboxMessageOf(Topics.LeadEvents, lead.id, event) };
+}
+
+function describeLeadChange(lead: Lead, change: LeadChange) {
   const now = new Date();
   const history = Object.assign(new LeadHistory(), {
     lead,
@@ -50,7 +63,6 @@ export function logLeadChange(em: EntityManager, lead: Lead, change: LeadChange)
     reason: change.reason ?? null,
     createdAt: now,
   });
-  em.persist(history);
   const actor = change.actor.id ? { id: change.actor.id, role: change.actor.role ?? 'unknown' } : null;
   const event = createCloudEvent({
     source: 'leads-service',
@@ -59,5 +71,5 @@ export function logLeadChange(em: EntityManager, lead: Lead, change: LeadChange)
     time: now,
     data: { lead: toLeadSnapshot(lead), ...change.data, ...(change.type === LeadEventTypes.IntroCallCompleted ? {} : { actor }) },
   });
-  enqueueEvent(em, Topics.LeadEvents, lead.id, event);
+  return { history, event };
 }

@@ -6,6 +6,7 @@ import type { Principal } from '#platform/auth';
 import { keysetFilter, toPage } from '#platform/pagination';
 import { DomainError } from '#platform/problem';
 import { LeadSource } from '../lead-sources/lead-source.entity.js';
+import { OutboxRelay } from '../outbox/outbox-relay.js';
 import type { CreateLeadDto } from './dto/create-lead.dto.js';
 import type { LeadPage, LeadView } from './dto/lead.view.js';
 import type { ListLeadsQuery } from './dto/list-leads.query.js';
@@ -17,7 +18,7 @@ import { toLeadSnapshot } from './lead-snapshot.js';
 import { Lead } from './lead.entity.js';
 import { actorOf, invalidLead, leadNotFound, leadScope, oemOfNewLead } from './leads-access.js';
 import { LeadErrorCode } from './leads.errors.js';
-import { addNewLead } from './new-lead.js';
+import { addNewLead, insertNewLead } from './new-lead.js';
 
 /** The outcome of a create: a retry (same key or same source + externalRef) gets the first lead back. */
 export interface CreateLeadResult {
@@ -29,17 +30,38 @@ export interface CreateLeadResult {
 const hashRequest = (body: object): string =>
   createHash('sha256').update(JSON.stringify(body, Object.keys(body).sort())).digest('hex');
 
+const unknownSource = (sourceId: number) =>
+  invalidLead([{ field: 'sourceId', message: `sourceId ${sourceId} is not a known lead source` }]);
+
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** Leads: create (idempotent), list, read and edit, always within the caller's scope. */
 @Injectable()
 export class LeadsService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly outbox: OutboxRelay,
+  ) {}
 
   async create(input: CreateLeadDto, principal: Principal, idempotencyKey?: string): Promise<CreateLeadResult> {
     const oemId = oemOfNewLead(input.oemId, principal);
     const { value: contact, errors } = normalizeLeadContact(input);
     if (errors.length) throw invalidLead(errors);
+    const newLead = { oemId, contact: contact as Parameters<typeof addNewLead>[1]['contact'], externalRef: input.externalRef };
+    if (!idempotencyKey) {
+      // The common case in one statement; a taken externalRef (a retry, or a conflict) goes the
+      // transactional way below, which finds the twin. An Idempotency-Key is checked there first.
+      const insert = await insertNewLead(
+        this.em.fork(),
+        { ...newLead, sourceId: input.sourceId, sourceOfOem: principal.role === 'oem' ? principal.sub : null },
+        actorOf(principal),
+      );
+      if (insert.outcome === 'unknown_source') throw unknownSource(input.sourceId);
+      if (insert.outcome === 'created') {
+        this.outbox.publishSoon();
+        return { lead: toLeadSnapshot(insert.lead), created: true };
+      }
+    }
     const requestHash = hashRequest(input);
     // A concurrent twin may win the unique index between our check and insert; then re-read.
     for (let attempt = 1; ; attempt++) {
@@ -62,7 +84,7 @@ export class LeadsService {
           }
           const source = await em.findOne(LeadSource, { id: input.sourceId });
           if (!source || (principal.role === 'oem' && source.oemId && source.oemId !== principal.sub)) {
-            throw invalidLead([{ field: 'sourceId', message: `sourceId ${input.sourceId} is not a known lead source` }]);
+            throw unknownSource(input.sourceId);
           }
           const remember = (leadId: string) => {
             if (!idempotencyKey) return;
@@ -83,11 +105,7 @@ export class LeadsService {
               return { lead: toLeadSnapshot(twin), created: false };
             }
           }
-          const lead = addNewLead(
-            em,
-            { oemId, source, contact: contact as Parameters<typeof addNewLead>[1]['contact'], externalRef: input.externalRef },
-            actorOf(principal),
-          );
+          const lead = addNewLead(em, { ...newLead, source }, actorOf(principal));
           remember(lead.id);
           await em.flush();
           return { lead: toLeadSnapshot(lead), created: true };

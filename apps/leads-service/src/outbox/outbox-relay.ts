@@ -67,10 +67,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** A transaction committed: if it queued events, publish them now. */
   afterTransactionCommit(args: TransactionEventArgs): void {
-    if (args.em && queuedEventsIn(args.em)) this.requestWake();
+    if (args.em && queuedEventsIn(args.em)) this.publishSoon();
   }
 
-  private requestWake(): void {
+  /** Events were committed outside a MikroORM transaction (a single statement): publish them now. */
+  publishSoon(): void {
     this.wakeRequested = true;
     this.wake?.();
   }
@@ -158,7 +159,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private async listen(): Promise<void> {
     const client = new pg.Client({ connectionString: this.config.LEADS_DATABASE_URL });
     client.on('error', () => undefined);
-    client.on('notification', () => this.requestWake());
+    client.on('notification', () => this.publishSoon());
     try {
       await client.connect();
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);

@@ -16,8 +16,16 @@ export const OUTBOX_CHANNEL = 'leads_outbox';
  * relay, which runs later with no context of its own, publishes that stored `traceparent`.
  */
 export function enqueueEvent(em: EntityManager, topic: string, key: string, event: CloudEvent): OutboxMessage {
+  const message = outboxMessageOf(topic, key, event);
+  em.persist(message);
+  queuedIn.add(em);
+  return message;
+}
+
+/** The outbox row of an event, not yet queued anywhere (see enqueueEvent). */
+export function outboxMessageOf(topic: string, key: string, event: CloudEvent): OutboxMessage {
   const traceparent = validTraceparent(event.traceparent) ?? traceparentOf();
-  const message = Object.assign(new OutboxMessage(), {
+  return Object.assign(new OutboxMessage(), {
     eventId: event.id,
     aggregateId: key,
     topic,
@@ -31,9 +39,6 @@ export function enqueueEvent(em: EntityManager, topic: string, key: string, even
     },
     createdAt: new Date(),
   });
-  em.persist(message);
-  queuedIn.add(em);
-  return message;
 }
 
 /**
