@@ -90,10 +90,13 @@ async function kafka(port, dataDir) {
 
 /** Topics, databases and migrations; `fresh` drops the databases first (tests start from nothing). */
 async function prepare(brokers, env, { fresh = false } = {}) {
+  const { ensureAutovacuum, recreateDatabase } = await import(pathToFileURL(path.join(ROOT, 'dist/libs/platform/src/database.js')));
   if (fresh) {
-    const { recreateDatabase } = await import(pathToFileURL(path.join(ROOT, 'dist/libs/platform/src/database.js')));
     for (const url of [env.LEADS_DATABASE_URL, env.NOTIFICATIONS_DATABASE_URL]) await recreateDatabase(url);
   }
+  const autovacuum = await ensureAutovacuum(env.LEADS_DATABASE_URL);
+  if (autovacuum === 'turned on') say('PostgreSQL had autovacuum off (its default is on): turned it on with ALTER SYSTEM');
+  if (autovacuum === 'off') say('warning: PostgreSQL runs with autovacuum off; queue tables will slow down as they grow');
   const { TopicPartitions } = await import(pathToFileURL(path.join(ROOT, 'dist/libs/contracts/src/index.js')));
   await ensureTopics(
     brokers,

@@ -1,5 +1,9 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { InitialLeadSchema } from './20261121-initial-lead-schema.js';
+import { OutboxAutovacuum } from './20261122-outbox-autovacuum.js';
 
 /** Every migration of leads-service in order; reviewed like code. */
-export const leadsMigrations: MigrationObject[] = [{ name: '20261121-initial-lead-schema', class: InitialLeadSchema }];
+export const leadsMigrations: MigrationObject[] = [
+  { name: '20261121-initial-lead-schema', class: InitialLeadSchema },
+  { name: '20261122-outbox-autovacuum', class: OutboxAutovacuum },
+];

@@ -12,4 +12,18 @@ describe('leads-service schema', () => {
       await orm.close(true);
     }
   });
+
+  it('the outbox is vacuumed and analyzed after a small share of it changed (it churns)', async () => {
+    const orm = await MikroORM.init(leadsOrmConfig(loadLeadsConfig().LEADS_DATABASE_URL, 2));
+    try {
+      const [row] = await orm.em.fork().execute<{ reloptions: string[] }[]>(
+        `select reloptions from pg_class where relname = 'outbox_messages' and relkind = 'r'`,
+      );
+      expect(row.reloptions).toEqual(
+        expect.arrayContaining(['autovacuum_vacuum_scale_factor=0.02', 'autovacuum_analyze_scale_factor=0.01']),
+      );
+    } finally {
+      await orm.close(true);
+    }
+  });
 });

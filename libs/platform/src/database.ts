@@ -48,3 +48,24 @@ export async function migrateDatabase(url: string, ormConfig: Options): Promise<
     await orm.close(true);
   }
 }
+
+/**
+ * Makes sure the server runs autovacuum (PostgreSQL's default), which keeps the planner's
+ * statistics current and the dead rows of the queue tables (outbox, notifications) in check.
+ * With it off — some server images ship so — the dispatcher's claim is planned on the statistics
+ * of an empty table, and sorts the whole backlog on every claim. For the local stack only: it
+ * turns autovacuum on with ALTER SYSTEM when it may (a superuser), else reports 'off'.
+ */
+export function ensureAutovacuum(url: string): Promise<'on' | 'turned on' | 'off'> {
+  return withServer(url, async (client) => {
+    const { rows } = await client.query<{ autovacuum: string }>('SHOW autovacuum');
+    if (rows[0]?.autovacuum === 'on') return 'on';
+    try {
+      await client.query('ALTER SYSTEM SET autovacuum = on');
+      await client.query('SELECT pg_reload_conf()');
+      return 'turned on';
+    } catch {
+      return 'off';
+    }
+  });
+}

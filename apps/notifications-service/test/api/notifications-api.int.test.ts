@@ -28,6 +28,16 @@ describe('schema and seeds', () => {
     expect(await h.orm.schema.getUpdateSchemaSQL({ wrap: false })).toBe('');
   });
 
+  it('the queue-like tables are vacuumed and analyzed after a small share of them changed', async () => {
+    const rows = await h.orm.em.fork().execute<{ relname: string; reloptions: string[] | null }[]>(
+      `select relname, reloptions from pg_class where relname in ('notification', 'outbox_event', 'inbox_event') and relkind = 'r'`,
+    );
+    expect(rows).toHaveLength(3);
+    for (const row of rows) {
+      expect(row.reloptions).toEqual(expect.arrayContaining(['autovacuum_vacuum_scale_factor=0.02', 'autovacuum_analyze_scale_factor=0.01']));
+    }
+  });
+
   it('every seeded template compiles and renders strictly for a real lead event', async () => {
     // The seeded templates are the ones the seeded rules use (there is no rules API); other suites
     // sharing this database create templates of their own, some deliberately odd, through the API.
