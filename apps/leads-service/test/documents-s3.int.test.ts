@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { EntityManager } from '@mikro-orm/postgresql';
 import { S3Simulator } from './support/s3-simulator.js';
 import { createSource, leadBody, startLeadsApp, type TestApp } from './support.js';
 
@@ -114,19 +115,39 @@ describe('lead documents on S3-compatible storage', () => {
     expect(s3.accepted).toContain(`GET /${BUCKET}/${key}`);
   });
 
-  it('when the store refuses the bytes, the upload fails and no document row points at a missing object', async () => {
+  it('when the store refuses the bytes, the upload is a 503 and no document row points at a missing object', async () => {
     const objects = s3.buckets.get(BUCKET)!;
     const before = (await t.http().get(`/api/v1/leads/${leadId}/documents`).set('authorization', ops).expect(200)).body.length;
     s3.buckets.delete(BUCKET); // the next PutObject gets NoSuchBucket
     try {
       const response = await upload(PDF, `lost-${randomUUID()}.pdf`);
-      expect(response.status).toBeGreaterThanOrEqual(500);
+      expect(response.status).toBe(503);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.headers['retry-after']).toBeDefined();
+      expect(response.body.code).toBe('document.storage_unavailable');
+      expect(response.text).not.toContain(BUCKET);
       expect(s3.rejected.at(-1)?.code).toBe('NoSuchBucket');
     } finally {
       s3.buckets.set(BUCKET, objects);
     }
     const after = await t.http().get(`/api/v1/leads/${leadId}/documents`).set('authorization', ops).expect(200);
     expect(after.body.length).toBe(before);
+  });
+
+  it('when the document row cannot be written after the bytes were stored, the bytes are removed again', async () => {
+    const em = t.app.get(EntityManager).fork();
+    const before = s3.buckets.get(BUCKET)!.size;
+    // A constraint no new row can meet (NOT VALID: existing rows are not checked) fails the commit.
+    await em.execute('alter table lead_documents add constraint test_refuses_uploads check (size_bytes < 0) not valid');
+    try {
+      const response = await upload(PNG, 'orphan.png');
+      expect(response.status).toBe(500);
+    } finally {
+      await em.execute('alter table lead_documents drop constraint test_refuses_uploads');
+    }
+    expect(s3.accepted.filter((request) => request.startsWith(`PUT /${BUCKET}/lead_documents/${leadId}/`)).length).toBeGreaterThan(0);
+    expect(s3.accepted.at(-1)).toMatch(new RegExp(`^DELETE /${BUCKET}/lead_documents/${leadId}/`));
+    expect(s3.buckets.get(BUCKET)!.size).toBe(before);
   });
 
   it('a document whose object vanished from the store answers a 500 problem that names neither bucket nor key', async () => {

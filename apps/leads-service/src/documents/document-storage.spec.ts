@@ -21,6 +21,10 @@ describe('document storage', () => {
     for await (const chunk of await storage.open('lead_documents/a/b')) chunks.push(chunk as Buffer);
     expect(Buffer.concat(chunks).toString()).toBe('hello');
     await expect(storage.put('../escape', Buffer.from('x'))).rejects.toThrow(/invalid storage key/);
+    await storage.remove('lead_documents/a/b');
+    await expect(readFile(path.join(root, 'lead_documents/a/b'))).rejects.toMatchObject({ code: 'ENOENT' });
+    await storage.remove('lead_documents/a/b'); // gone already is fine
+    await expect(storage.remove('../escape')).rejects.toThrow(/invalid storage key/);
   });
 });
 

@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { LeadsConfig } from '../config.js';
 
 /** Where document bytes live; the database keeps only the key. */
@@ -10,6 +10,8 @@ export interface DocumentStorage {
   readonly kind: 'local' | 's3';
   put(key: string, body: Buffer, contentType: string): Promise<void>;
   open(key: string): Promise<Readable>;
+  /** Removes the bytes of a key (gone already is fine). */
+  remove(key: string): Promise<void>;
 }
 
 /** Injection token of the configured DocumentStorage. */
@@ -38,6 +40,10 @@ export class LocalDiskStorage implements DocumentStorage {
     await new Promise<void>((resolve, reject) => stream.once('open', () => resolve()).once('error', reject));
     return stream;
   }
+
+  async remove(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+  }
 }
 
 /** An S3 bucket or any S3-compatible store (MinIO, R2…) when S3_ENDPOINT is set. */
@@ -55,6 +61,10 @@ export class S3Storage implements DocumentStorage {
   async open(key: string): Promise<Readable> {
     const object = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
     return object.Body as Readable;
+  }
+
+  async remove(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 }
 

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DocumentTypes, LeadEventTypes, type DocumentType } from '#contracts';
 import type { Principal } from '#platform/auth';
 import { DomainError, type FieldError } from '#platform/problem';
@@ -38,6 +38,8 @@ const view = (document: LeadDocument): LeadDocumentView => ({
 /** Lead documents: upload (type by content, SHA-256), list and download. */
 @Injectable()
 export class DocumentsService {
+  private readonly logger = new Logger(DocumentsService.name);
+
   constructor(
     private readonly em: EntityManager,
     @Inject(DOCUMENT_STORAGE) private readonly storage: DocumentStorage,
@@ -66,7 +68,12 @@ export class DocumentsService {
     const id = randomUUID();
     // Seeds: upload_to='lead_documents/'. Bytes first: a row never points at a missing file.
     const key = `lead_documents/${lead.id}/${id}`;
-    await this.storage.put(key, bytes, contentType);
+    try {
+      await this.storage.put(key, bytes, contentType);
+    } catch (error) {
+      this.logger.error({ err: (error as Error).message, storage: this.storage.kind }, 'document store refused an upload');
+      throw new DomainError('unavailable', 'document.storage_unavailable', 'The document store is not reachable right now; retry shortly');
+    }
     const document = Object.assign(new LeadDocument(), {
       id,
       lead,
@@ -80,7 +87,7 @@ export class DocumentsService {
       notes: upload.notes ?? '',
       uploadedAt: new Date(),
     });
-    await em.transactional(async (tx) => {
+    const stored = em.transactional(async (tx) => {
       tx.persist(document);
       lead.updatedAt = new Date();
       logLeadChange(tx, lead, {
@@ -98,6 +105,13 @@ export class DocumentsService {
         },
       });
       await tx.flush();
+    });
+    // The row did not commit: the bytes would be an orphan nobody can reach.
+    await stored.catch(async (error: unknown) => {
+      await this.storage.remove(key).catch((cleanup: Error) =>
+        this.logger.error({ err: cleanup.message, storage: this.storage.kind }, 'could not remove the bytes of an upload that did not commit'),
+      );
+      throw error;
     });
     return view(document);
   }
