@@ -3,10 +3,12 @@ import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory, type NestApplicationContext } from '@nestjs/core';
+import type { MicroserviceOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { kafkaConsumerOptions, type KafkaSettings } from './kafka.js';
+import { KeyOrderedKafkaServer } from './kafka-batch-server.js';
 import { correlationIdFor } from './logging.js';
 import { httpRequestDuration } from './metrics.js';
 import { buildOpenApiDocument, serveOpenApi } from './openapi.js';
@@ -87,7 +89,10 @@ export async function createServiceApp(module: Type | DynamicModule, options: Se
   });
 
   if (options.consumer) {
-    app.connectMicroservice(kafkaConsumerOptions(options.consumer), { inheritAppConfig: true });
+    app.connectMicroservice<MicroserviceOptions>(
+      { strategy: new KeyOrderedKafkaServer(kafkaConsumerOptions(options.consumer).options!) },
+      { inheritAppConfig: true },
+    );
   }
   serveOpenApi(app, buildOpenApiDocument(app, options.name, options.description));
   return app;

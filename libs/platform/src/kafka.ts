@@ -180,7 +180,7 @@ export class KafkaConnection implements OnApplicationShutdown {
   }
 }
 
-/** Options for the Nest Kafka transport of a hybrid app: commits after processing, raw values, fixed group id. */
+/** Options for the Kafka transport (KeyOrderedKafkaServer) of a hybrid app: commits after processing, raw values, fixed group id. */
 export function kafkaConsumerOptions(settings: KafkaSettings & { groupId: string }): KafkaOptions {
   return {
     transport: Transport.KAFKA,
@@ -200,10 +200,10 @@ export function kafkaConsumerOptions(settings: KafkaSettings & { groupId: string
         retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10_000 },
       },
       subscribe: { fromBeginning: true },
-      // One in-flight message per partition (12 for lead events): order per key holds, DB latency overlaps.
-      // kafkajs marks a message's offset only once its handler has resolved — after its database
-      // commit (or its DLQ write) — and commits the marked offsets at the end of each fetched batch
-      // and at least every second: one OffsetCommit per batch rather than per message. A crash
+      // Up to 12 partitions' fetched batches at a time, each handled by KeyOrderedKafkaServer (per
+      // key in order, different keys side by side). A batch's offsets are resolved only once all of
+      // its messages were handled — after their database commits (or DLQ writes) — and committed
+      // at least every second: one OffsetCommit per batch rather than per message. A crash
       // redelivers what was processed but not yet committed; the inboxes make that harmless.
       run: { autoCommit: true, autoCommitInterval: 1_000, partitionsConsumedConcurrently: 12 },
       parser: { keepBinary: true },
