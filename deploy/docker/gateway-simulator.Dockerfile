@@ -11,7 +11,8 @@ COPY package.json package-lock.json ./
 RUN npm install --no-save --no-audit --no-fund --ignore-scripts && rm -f node_modules/.bin/node
 COPY .swcrc ./
 COPY test/support/gateway-simulator.ts test/support/gateway-simulator-main.ts ./test/support/
-RUN npx swc test/support/gateway-simulator.ts test/support/gateway-simulator-main.ts -d dist --config-file .swcrc -q
+COPY test/support/gateway-simulator/ ./test/support/gateway-simulator/
+RUN npx swc test/support/gateway-simulator.ts test/support/gateway-simulator-main.ts test/support/gateway-simulator -d dist --config-file .swcrc -q
 
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app

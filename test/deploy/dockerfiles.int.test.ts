@@ -155,10 +155,17 @@ describe('the gateway simulator image', () => {
   it('compiles the entry point and every module it imports, and runs the entry point', () => {
     const copied = all(image.stages[0]!, 'COPY').flatMap((copy) => copy.getArguments().map((a) => a.getValue()).slice(0, -1));
     const entry = 'test/support/gateway-simulator-main.ts';
-    const imports = [entry, 'test/support/gateway-simulator.ts'].flatMap((file) =>
-      [...readFileSync(path.join(ROOT, file), 'utf8').matchAll(/from '(\.[^']+)\.js'/g)].map((m) => path.join('test/support', `${m[1]}.ts`)),
-    );
-    for (const file of [entry, ...imports]) expect(copied).toContain(file);
+    // Every module reachable from the entry point by relative imports, copied by name or with its folder.
+    const reachable = new Set<string>();
+    const visit = (file: string): void => {
+      if (reachable.has(file)) return;
+      reachable.add(file);
+      for (const m of readFileSync(path.join(ROOT, file), 'utf8').matchAll(/from '(\.[^']+)\.js'/g)) visit(path.join(path.dirname(file), `${m[1]}.ts`));
+    };
+    visit(entry);
+    expect(reachable.size).toBeGreaterThan(2);
+    const isCopied = (file: string) => copied.some((source) => source === file || (source.endsWith('/') && file.startsWith(source)));
+    for (const file of reachable) expect(`${file}: ${isCopied(file) ? 'copied' : 'not copied'}`).toBe(`${file}: copied`);
     expect(JSON.parse(raw(all(image.final, 'CMD')[0]!))).toEqual(['node', '--enable-source-maps', 'dist/test/support/gateway-simulator-main.js']);
   });
 });
