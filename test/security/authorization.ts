@@ -1,5 +1,6 @@
 import { SignJWT } from 'jose';
 import type { Response, Test } from 'supertest';
+import type request from 'supertest';
 import { Roles, type Role } from '#contracts';
 
 /** A route as the live OpenAPI document names it, e.g. `GET /api/v1/leads/{id}`. */
@@ -66,4 +67,63 @@ export async function forgedTokens(secret: string, sub: string): Promise<{ why: 
     { why: 'a payload swapped under a valid signature', header: `Bearer ${validHeader}.${base64url({ ...payload, role: 'central_ops', sub: 'someone-else' })}.${valid.split('.')[2]}` },
     { why: 'a valid token with its signature cut off', header: `Bearer ${validHeader}.${validPayload}.` },
   ];
+}
+
+type Http = () => ReturnType<typeof request>;
+
+/** A token per caller (`other_oem` is an OEM of its own) with the sub `subOf` names, else a random one. */
+export async function callerTokens(
+  token: (role: Role, sub?: string) => Promise<string>,
+  subOf: (caller: Caller) => string | undefined = () => undefined,
+): Promise<Record<Caller, string>> {
+  const tokens = {} as Record<Caller, string>;
+  for (const caller of Callers) tokens[caller] = await token(caller === 'other_oem' ? 'oem' : caller, subOf(caller));
+  return tokens;
+}
+
+/** The matrix lists exactly the `/api/v1` routes the running app documents in `/docs-json`: a new route without a row fails. */
+export async function expectMatrixCoversDocumentedRoutes(http: Http, matrix: Record<RouteKey, RouteExpectation>): Promise<void> {
+  const documented = await documentedApiRoutes((path) => http().get(path));
+  expect(documented.length).toBeGreaterThan(0);
+  expect(documented).toEqual(Object.keys(matrix).sort());
+}
+
+/** Calls for a matrix row, made with this Authorization header (or none). */
+export function requestAs(http: Http, header: string | null): (method: string, path: string) => Test {
+  return (method, path) => {
+    const call = (http() as unknown as Record<string, (p: string) => Test>)[method](path);
+    return header ? call.set('authorization', header) : call;
+  };
+}
+
+/** Every row called as every caller: `route as caller → status` as got, and as the matrix expects (403 where not listed). */
+export async function matrixOutcomes(
+  http: Http,
+  matrix: Record<RouteKey, RouteExpectation>,
+  tokens: Record<Caller, string>,
+): Promise<{ got: string[]; expected: string[] }> {
+  const got: string[] = [];
+  const expected: string[] = [];
+  for (const [route, row] of Object.entries(matrix)) {
+    for (const caller of Callers) {
+      const response = await row.call(requestAs(http, `Bearer ${tokens[caller]}`));
+      got.push(`${route} as ${caller} → ${response.status}`);
+      expected.push(`${route} as ${caller} → ${row.allowed[caller] ?? 403}`);
+    }
+  }
+  return { got, expected };
+}
+
+/** Every row called with every forged token: the calls that got anything but a 401 problem+json. */
+export async function forgedTokenFailures(http: Http, matrix: Record<RouteKey, RouteExpectation>, forged: { why: string; header: string }[]): Promise<string[]> {
+  const failures: string[] = [];
+  for (const [route, row] of Object.entries(matrix)) {
+    for (const { why, header } of forged) {
+      const response = await row.call(requestAs(http, header || null));
+      if (response.status !== 401 || !String(response.headers['content-type']).startsWith('application/problem+json')) {
+        failures.push(`${route} with ${why} → ${response.status}`);
+      }
+    }
+  }
+  return failures;
 }

@@ -142,3 +142,35 @@ export function withNulInEachString(valid: Record<string, unknown>, path: string
     return [];
   });
 }
+
+/** A route of a hostile suite: what to call it in failures, a valid body, and how to send a body to it. */
+export interface JsonRoute {
+  label: string;
+  valid: Record<string, unknown>;
+  send: (body: unknown) => PromiseLike<Response>;
+}
+
+/** Sends each route's valid body with a NUL in one string field at a time: the 5xx answers (every other answer must be handled). */
+export async function nulStringFailures(routes: JsonRoute[]): Promise<string[]> {
+  const failures: string[] = [];
+  for (const route of routes) {
+    for (const { field, body } of withNulInEachString(route.valid)) {
+      const response = await route.send(body);
+      if (response.status >= 500) failures.push(`${route.label} ${field} → ${response.status}`);
+      else assertHandled(response, `${route.label} ${field}`);
+    }
+  }
+  return failures;
+}
+
+/** Property: a list route asked with hostile filters (`keys`) and cursors answers a 4xx problem or a page of `items`. */
+export async function checkHostileListQueries(path: string, keys: string[], get: (url: string) => PromiseLike<Response>): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(hostileQuery(keys), async (query) => {
+      const response = await get(`${path}?${query}`);
+      assertHandled(response, `GET ${path}?${query.slice(0, 300)}`);
+      if (response.status === 200 && !Array.isArray(response.body.items)) throw new Error(`GET ${path}?${query.slice(0, 300)}: 200 without items`);
+    }),
+    { numRuns: RUNS },
+  );
+}

@@ -1,11 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { Kafka, logLevel, type Consumer, type KafkaMessage, type Message, type Producer } from 'kafkajs';
-import { createCloudEvent } from '#contracts';
+import { createCloudEvent, DlqHeaders } from '#contracts';
 import { hostileValue } from './hostile.js';
 
 /** Header that tags each produced test message, so its dead-lettered copy can be found again. */
 export const POISON_ID = 'x-hostile-id';
+
+/** The poison run's seed (HOSTILE_SEED to repeat one) and how many messages it sends (HOSTILE_POISON_COUNT). */
+export const POISON_SEED = Number(process.env.HOSTILE_SEED ?? Date.now() % 1_000_000);
+export const POISON_COUNT = Number(process.env.HOSTILE_POISON_COUNT ?? 40);
+
+/** Headers that tag a message with `id` (see POISON_ID). */
+export const poisonTag = (id: string) => ({ [POISON_ID]: id });
 
 /** One poison message: its raw value (null is a tombstone) and what kind of poison it is. */
 export interface Poison {
@@ -137,4 +144,21 @@ export async function sendInOrder(producer: Producer, topic: string, messages: M
 /** Poison samples drawn reproducibly (the seed is printed by the test on failure). */
 export function samplePoison(arbitrary: fc.Arbitrary<Poison>, count: number, seed: number): Poison[] {
   return fc.sample(arbitrary, { numRuns: count, seed });
+}
+
+/** Sends the poison in order on one key, each tagged with a fresh id; returns the ids, in the same order. */
+export async function sendTaggedPoison(producer: Producer, topic: string, key: string, poison: Poison[]): Promise<string[]> {
+  const ids = poison.map(() => randomUUID());
+  await sendInOrder(producer, topic, poison.map((p, i) => ({ key, value: p.value, headers: poisonTag(ids[i]) })));
+  return ids;
+}
+
+/** Each poison message is in the DLQ unchanged, with an `x-error` and its original topic. */
+export async function expectDeadLettered(dlq: TopicTap, poison: Poison[], ids: string[], originalTopic: string): Promise<void> {
+  for (const [i, p] of poison.entries()) {
+    const dead = await dlq.tagged(ids[i]);
+    expect({ kind: p.kind, value: dead.value?.toString('base64') ?? null }).toEqual({ kind: p.kind, value: p.value?.toString('base64') ?? null });
+    expect(dead.headers?.[DlqHeaders.Error]?.toString()).toBeTruthy();
+    expect(dead.headers?.[DlqHeaders.OriginalTopic]?.toString()).toBe(originalTopic);
+  }
 }

@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Test } from 'supertest';
-import type { Role } from '#contracts';
-import { Callers, documentedApiRoutes, forgedTokens, type Caller, type RouteExpectation } from '../../../../test/security/authorization.js';
+import {
+  callerTokens,
+  expectMatrixCoversDocumentedRoutes,
+  forgedTokenFailures,
+  forgedTokens,
+  matrixOutcomes,
+  type Caller,
+  type RouteExpectation,
+} from '../../../../test/security/authorization.js';
 import { leadBody } from '../support.js';
-import { multipartBody, startHostileLeadsApp, TINY_PDF, type HostileLeadsApp } from './hostile-app.js';
+import { multipartBody, seedLead, startHostileLeadsApp, TINY_PDF, type HostileLeadsApp } from './hostile-app.js';
 
 const ops = { central_ops: 200, oem: 200, other_oem: 404 } as const;
 
@@ -17,20 +24,16 @@ describe('leads-service authorization matrix (roles × routes from /docs-json)',
   let t: HostileLeadsApp;
   const oemId = randomUUID();
   const otherOemId = randomUUID();
-  const tokens = {} as Record<Caller, string>;
+  let tokens: Record<Caller, string>;
   let leadId: string;
   let documentId: string;
   let sourceId: number;
 
   beforeAll(async () => {
     t = await startHostileLeadsApp();
-    for (const caller of Callers) {
-      const role: Role = caller === 'other_oem' ? 'oem' : caller;
-      tokens[caller] = await t.token(role, caller === 'oem' ? oemId : caller === 'other_oem' ? otherOemId : randomUUID());
-    }
+    tokens = await callerTokens(t.token, (caller) => (caller === 'oem' ? oemId : caller === 'other_oem' ? otherOemId : undefined));
     const auth = `Bearer ${tokens.central_ops}`;
-    sourceId = (await t.http().post('/api/v1/lead-sources').set('authorization', auth).send({ name: `Matrix ${randomUUID()}`, sourceType: 'api' }).expect(201)).body.id;
-    leadId = (await t.http().post('/api/v1/leads').set('authorization', auth).send(leadBody(sourceId, { oemId })).expect(201)).body.id;
+    ({ sourceId, leadId } = await seedLead(t, auth, 'api', oemId));
     documentId = (await uploadPdf(t.http().post(`/api/v1/leads/${leadId}/documents`).set('authorization', auth)).expect(201)).body.id;
   }, 60_000);
 
@@ -72,28 +75,12 @@ describe('leads-service authorization matrix (roles × routes from /docs-json)',
     },
   });
 
-  const as = (header: string | null) => (method: string, path: string) => {
-    const call = (t.http() as unknown as Record<string, (p: string) => Test>)[method](path);
-    return header ? call.set('authorization', header) : call;
-  };
-
   it('every documented /api/v1 route has a row in the matrix, and every row is a documented route', async () => {
-    const documented = await documentedApiRoutes((path) => t.http().get(path));
-    expect(documented.length).toBeGreaterThan(0);
-    expect(documented).toEqual(Object.keys(matrix()).sort());
+    await expectMatrixCoversDocumentedRoutes(t.http, matrix());
   });
 
   it('each role gets the expected status on each route (403 where it has no business, 404 for another OEM’s lead)', async () => {
-    const got: string[] = [];
-    const expected: string[] = [];
-    for (const [route, row] of Object.entries(matrix())) {
-      for (const caller of Callers) {
-        const response = await row.call(as(`Bearer ${tokens[caller]}`));
-        const want = row.allowed[caller] ?? 403;
-        got.push(`${route} as ${caller} → ${response.status}`);
-        expected.push(`${route} as ${caller} → ${want}`);
-      }
-    }
+    const { got, expected } = await matrixOutcomes(t.http, matrix(), tokens);
     expect(got).toEqual(expected);
   }, 120_000);
 
@@ -122,15 +109,6 @@ describe('leads-service authorization matrix (roles × routes from /docs-json)',
 
   it('without a token, or with a forged, expired, sub-less or unknown-role token, every route is 401 problem+json', async () => {
     const forged = await forgedTokens(t.config.AUTH_JWT_SECRET, oemId);
-    const failures: string[] = [];
-    for (const [route, row] of Object.entries(matrix())) {
-      for (const { why, header } of forged) {
-        const response = await row.call(as(header || null));
-        if (response.status !== 401 || !String(response.headers['content-type']).startsWith('application/problem+json')) {
-          failures.push(`${route} with ${why} → ${response.status}`);
-        }
-      }
-    }
-    expect(failures).toEqual([]);
+    expect(await forgedTokenFailures(t.http, matrix(), forged)).toEqual([]);
   }, 120_000);
 });

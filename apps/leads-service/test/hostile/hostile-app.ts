@@ -1,24 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import request from 'supertest';
-import type { Role } from '#contracts';
-import { signDevToken } from '#platform/auth';
 import { createServiceApp } from '#platform/bootstrap';
+import { appClient, type AppClient } from '../../../../test/support/app-client.js';
 import { LeadsAppModule } from '../../src/app.module.js';
 import { loadLeadsConfig, type LeadsConfig } from '../../src/config.js';
+import { leadBody } from '../support.js';
 
 /** The body and upload limits of main.ts, so the hostile suite meets the same edges as production. */
 export const LEADS_BODY_LIMIT = 12 * 1024 * 1024;
 export const LEADS_UPLOAD_LIMIT = 10 * 1024 * 1024;
 
 /** A leads-service as main.ts builds it, with the rate limit lifted so property runs are not throttled. */
-export interface HostileLeadsApp {
+export interface HostileLeadsApp extends AppClient {
   app: NestFastifyApplication;
   config: LeadsConfig;
-  http: () => ReturnType<typeof request>;
-  token: (role: Role, sub?: string) => Promise<string>;
-  live: () => Promise<void>;
-  close: () => Promise<void>;
 }
 
 export async function startHostileLeadsApp(): Promise<HostileLeadsApp> {
@@ -33,18 +28,21 @@ export async function startHostileLeadsApp(): Promise<HostileLeadsApp> {
   });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
-  const http = () => request(app.getHttpServer());
-  return {
-    app,
-    config,
-    http,
-    token: (role, sub = randomUUID()) => signDevToken(config.AUTH_JWT_SECRET, { sub, role, name: role }),
-    live: async () => {
-      const response = await http().get('/health/live');
-      if (response.status !== 200) throw new Error(`/health/live answered ${response.status}`);
-    },
-    close: () => app.close(),
-  };
+  return { app, config, ...appClient(app, config.AUTH_JWT_SECRET) };
+}
+
+/** A lead source of `sourceType` and one lead of `oemId` in it, created through the API as `bearer`. */
+export async function seedLead(t: HostileLeadsApp, bearer: string, sourceType: string, oemId: string): Promise<{ sourceId: number; leadId: string }> {
+  const source = await t.http().post('/api/v1/lead-sources').set('authorization', bearer).send({ name: `Hostile ${randomUUID()}`, sourceType }).expect(201);
+  const lead = await t.http().post('/api/v1/leads').set('authorization', bearer).send(leadBody(source.body.id, { oemId })).expect(201);
+  return { sourceId: source.body.id, leadId: lead.body.id };
+}
+
+/** A hostile app, a central_ops token, and a lead (of a random OEM) in a new source of `sourceType`. */
+export async function startHostileLeadsAppWithLead(sourceType: string): Promise<{ t: HostileLeadsApp; ops: string; sourceId: number; leadId: string }> {
+  const t = await startHostileLeadsApp();
+  const ops = await t.token('central_ops');
+  return { t, ops, ...(await seedLead(t, `Bearer ${ops}`, sourceType, randomUUID())) };
 }
 
 /** A multipart/form-data body built by hand, so that it can also be built wrong. */

@@ -3,24 +3,24 @@ import type { Producer } from 'kafkajs';
 import { createCloudEvent, DlqHeaders, LeadSubmittedType, NotificationEventTypes, Topics } from '#contracts';
 import {
   breakRequired,
-  POISON_ID,
+  expectDeadLettered,
+  POISON_COUNT,
+  POISON_SEED,
   poisonMessages,
+  poisonTag,
   samplePoison,
-  sendInOrder,
+  sendTaggedPoison,
   testProducer,
   TopicTap,
 } from '../../../../test/security/poison.js';
 import { createSource, leadBody, startLeadsApp, unique, type TestApp } from '../support.js';
-
-const SEED = Number(process.env.HOSTILE_SEED ?? Date.now() % 1_000_000);
-const COUNT = Number(process.env.HOSTILE_POISON_COUNT ?? 40);
 
 /**
  * Random and poison messages on both topics leads-service consumes, all on ONE key (one
  * partition) with a good message after them: every bad one lands in its DLQ with `x-error` and
  * `x-original-topic`, unknown types are skipped, and the good message is still processed.
  */
-describe(`leads-service consumers under poison messages (real Kafka, seed ${SEED})`, () => {
+describe(`leads-service consumers under poison messages (real Kafka, seed ${POISON_SEED})`, () => {
   let t: TestApp;
   let ops: string;
   let producer: Producer;
@@ -67,24 +67,16 @@ describe(`leads-service consumers under poison messages (real Kafka, seed ${SEED
     }
   }
 
-  const tagged = (id: string) => ({ [POISON_ID]: id });
-
-  it(`${Topics.InboundLeads}: ${COUNT} random poison messages each land in ${Topics.InboundLeadsDlq}, then a good one is processed`, async () => {
+  it(`${Topics.InboundLeads}: ${POISON_COUNT} random poison messages each land in ${Topics.InboundLeadsDlq}, then a good one is processed`, async () => {
     const required = ['sourceName', 'externalRef', 'customerName', 'customerPhone', 'addressLine1', 'city', 'state', 'pincode'];
     const optional = ['oemId', 'customerEmail', 'addressLine2', 'latitude', 'longitude', 'chargerModel'];
-    const poison = samplePoison(poisonMessages(() => submission(), breakRequired(required, optional)), COUNT, SEED);
+    const poison = samplePoison(poisonMessages(() => submission(), breakRequired(required, optional)), POISON_COUNT, POISON_SEED);
     const key = `hostile-inbound-${unique()}`;
-    const ids = poison.map(() => randomUUID());
-    await sendInOrder(producer, Topics.InboundLeads, poison.map((p, i) => ({ key, value: p.value, headers: tagged(ids[i]) })));
+    const ids = await sendTaggedPoison(producer, Topics.InboundLeads, key, poison);
     const goodName = `After poison ${unique()}`;
     await producer.send({ topic: Topics.InboundLeads, messages: [{ key, value: JSON.stringify(submission(undefined, goodName)) }] });
 
-    for (const [i, p] of poison.entries()) {
-      const dead = await inboundDlq.tagged(ids[i]);
-      expect({ kind: p.kind, value: dead.value?.toString('base64') ?? null }).toEqual({ kind: p.kind, value: p.value?.toString('base64') ?? null });
-      expect(dead.headers?.[DlqHeaders.Error]?.toString()).toBeTruthy();
-      expect(dead.headers?.[DlqHeaders.OriginalTopic]?.toString()).toBe(Topics.InboundLeads);
-    }
+    await expectDeadLettered(inboundDlq, poison, ids, Topics.InboundLeads);
     await leadNamed(goodName);
   }, 180_000);
 
@@ -92,7 +84,7 @@ describe(`leads-service consumers under poison messages (real Kafka, seed ${SEED
     const key = `hostile-tombstone-${unique()}`;
     const id = randomUUID();
     const goodName = `After tombstone ${unique()}`;
-    await producer.send({ topic: Topics.InboundLeads, messages: [{ key, value: null, headers: tagged(id) }] });
+    await producer.send({ topic: Topics.InboundLeads, messages: [{ key, value: null, headers: poisonTag(id) }] });
     await producer.send({ topic: Topics.InboundLeads, messages: [{ key, value: JSON.stringify(submission(undefined, goodName)) }] });
     const dead = await inboundDlq.tagged(id);
     expect(dead.headers?.[DlqHeaders.OriginalTopic]?.toString()).toBe(Topics.InboundLeads);
@@ -104,7 +96,7 @@ describe(`leads-service consumers under poison messages (real Kafka, seed ${SEED
     const id = randomUUID();
     const goodName = `After NUL ${unique()}`;
     const nul = submission(undefined, `Asha\u0000Rao ${unique()}`);
-    await producer.send({ topic: Topics.InboundLeads, messages: [{ key, value: JSON.stringify(nul), headers: tagged(id) }] });
+    await producer.send({ topic: Topics.InboundLeads, messages: [{ key, value: JSON.stringify(nul), headers: poisonTag(id) }] });
     await producer.send({ topic: Topics.InboundLeads, messages: [{ key, value: JSON.stringify(submission(undefined, goodName)) }] });
     const dead = await inboundDlq.tagged(id);
     expect(dead.headers?.[DlqHeaders.Error]?.toString()).toBeTruthy();
@@ -119,9 +111,9 @@ describe(`leads-service consumers under poison messages (real Kafka, seed ${SEED
     await producer.send({
       topic: Topics.InboundLeads,
       messages: [
-        { key, value: JSON.stringify(unknown), headers: tagged(unknownId) },
+        { key, value: JSON.stringify(unknown), headers: poisonTag(unknownId) },
         // A known poison after it: once it is in the DLQ, anything dead-lettered before it is there too.
-        { key, value: '{not json', headers: tagged(markerId) },
+        { key, value: '{not json', headers: poisonTag(markerId) },
       ],
     });
     await inboundDlq.tagged(markerId);
@@ -150,10 +142,9 @@ describe(`leads-service consumers under poison messages (real Kafka, seed ${SEED
     });
     const valid = () =>
       createCloudEvent({ source: 'notifications-service', type: NotificationEventTypes.CallLogged, subject: lead.body.id, data: { callLog: callLog(lead.body.id) } });
-    const poison = samplePoison(poisonMessages(valid, breakRequired(['callLog'])), COUNT, SEED + 1);
+    const poison = samplePoison(poisonMessages(valid, breakRequired(['callLog'])), POISON_COUNT, POISON_SEED + 1);
     const key = lead.body.id;
-    const ids = poison.map(() => randomUUID());
-    await sendInOrder(producer, Topics.NotificationEvents, poison.map((p, i) => ({ key, value: p.value, headers: tagged(ids[i]) })));
+    const ids = await sendTaggedPoison(producer, Topics.NotificationEvents, key, poison);
     await producer.send({ topic: Topics.NotificationEvents, messages: [{ key, value: JSON.stringify(valid()) }] });
 
     const deadline = Date.now() + 60_000;
@@ -172,6 +163,6 @@ describe(`leads-service consumers under poison messages (real Kafka, seed ${SEED
       expect(dead.headers?.[DlqHeaders.OriginalTopic]?.toString()).toBe(Topics.NotificationEvents);
     }
     const report = poison.map((p, i) => `${p.kind}: ${notificationsDlq.has(ids[i]) ? 'dead-lettered' : 'skipped'}`);
-    console.info(`leads-service on ${Topics.NotificationEvents} (seed ${SEED + 1}):\n${[...new Set(report)].join('\n')}`);
+    console.info(`leads-service on ${Topics.NotificationEvents} (seed ${POISON_SEED + 1}):\n${[...new Set(report)].join('\n')}`);
   }, 180_000);
 });

@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { assertHandled, assertRejected, hostileString, RUNS, sqlLooking, PROPERTY_TIMEOUT } from '../../../../test/security/hostile.js';
-import { leadBody } from '../support.js';
-import { LEADS_UPLOAD_LIMIT, multipartBody, startHostileLeadsApp, TINY_PDF, type HostileLeadsApp } from './hostile-app.js';
+import { LEADS_UPLOAD_LIMIT, multipartBody, startHostileLeadsAppWithLead, TINY_PDF, type HostileLeadsApp } from './hostile-app.js';
 
 const HEADER = 'customerName,customerPhone,addressLine1,city,state,pincode,sourceId';
 
@@ -17,32 +15,10 @@ describe('leads-service uploads under hostile input (property-based, real Postgr
   let sourceId: number;
   let leadId: string;
 
-  beforeAll(async () => {
-    t = await startHostileLeadsApp();
-    ops = await t.token('central_ops');
-    const source = await t
-      .http()
-      .post('/api/v1/lead-sources')
-      .set('authorization', `Bearer ${ops}`)
-      .send({ name: `Hostile uploads ${randomUUID()}`, sourceType: 'manual' })
-      .expect(201);
-    sourceId = source.body.id;
-    const lead = await t
-      .http()
-      .post('/api/v1/leads')
-      .set('authorization', `Bearer ${ops}`)
-      .send(leadBody(sourceId, { oemId: randomUUID() }))
-      .expect(201);
-    leadId = lead.body.id;
-  }, 60_000);
-
-  afterAll(async () => {
-    await t?.close();
-  });
-
-  afterEach(async () => {
-    await t.live();
-  });
+  beforeAll(async () => ({ t, ops, sourceId, leadId } = await startHostileLeadsAppWithLead('manual')), 60_000);
+  afterAll(() => t?.close());
+  // The service must survive each property.
+  afterEach(() => t.live());
 
   const postRaw = (path: string, contentType: string, body: Buffer) =>
     t.http().post(path).set('authorization', `Bearer ${ops}`).set('content-type', contentType).send(body);

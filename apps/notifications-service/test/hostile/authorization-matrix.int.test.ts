@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { Test } from 'supertest';
-import type { Role } from '#contracts';
-import { Callers, documentedApiRoutes, forgedTokens, type Caller, type RouteExpectation } from '../../../../test/security/authorization.js';
+import {
+  Callers,
+  callerTokens,
+  expectMatrixCoversDocumentedRoutes,
+  forgedTokenFailures,
+  forgedTokens,
+  matrixOutcomes,
+  type Caller,
+  type RouteExpectation,
+} from '../../../../test/security/authorization.js';
 import { startHostileNotificationsApp, type HostileNotificationsApp } from './hostile-app.js';
 
 const opsOnly = (status: number) => ({ central_ops: status });
@@ -14,14 +21,11 @@ const opsOnly = (status: number) => ({ central_ops: status });
  */
 describe('notifications-service authorization matrix (roles × routes from /docs-json)', () => {
   let t: HostileNotificationsApp;
-  const tokens = {} as Record<Caller, string>;
+  let tokens: Record<Caller, string>;
 
   beforeAll(async () => {
     t = await startHostileNotificationsApp();
-    for (const caller of Callers) {
-      const role: Role = caller === 'other_oem' ? 'oem' : caller;
-      tokens[caller] = await t.token(role);
-    }
+    tokens = await callerTokens(t.token);
   }, 60_000);
 
   afterAll(async () => {
@@ -45,42 +49,18 @@ describe('notifications-service authorization matrix (roles × routes from /docs
     'GET /api/v1/calls/{id}': { call: (r) => r('get', `/api/v1/calls/${randomUUID()}`), allowed: { central_ops: 404, field_team: 404 } },
   });
 
-  const as = (header: string | null) => (method: string, path: string) => {
-    const call = (t.http() as unknown as Record<string, (p: string) => Test>)[method](path);
-    return header ? call.set('authorization', header) : call;
-  };
-
   it('every documented /api/v1 route has a row in the matrix, and every row is a documented route', async () => {
-    const documented = await documentedApiRoutes((path) => t.http().get(path));
-    expect(documented.length).toBeGreaterThan(0);
-    expect(documented).toEqual(Object.keys(matrix()).sort());
+    await expectMatrixCoversDocumentedRoutes(t.http, matrix());
   });
 
   it('each role gets the expected status on each route (403 where it has no business)', async () => {
-    const got: string[] = [];
-    const expected: string[] = [];
-    for (const [route, row] of Object.entries(matrix())) {
-      for (const caller of Callers) {
-        const response = await row.call(as(`Bearer ${tokens[caller]}`));
-        got.push(`${route} as ${caller} → ${response.status}`);
-        expected.push(`${route} as ${caller} → ${row.allowed[caller] ?? 403}`);
-      }
-    }
+    const { got, expected } = await matrixOutcomes(t.http, matrix(), tokens);
     expect(got).toEqual(expected);
   }, 120_000);
 
   it('without a token, or with a forged, expired, sub-less or unknown-role token, every route is 401 problem+json', async () => {
     const forged = await forgedTokens(t.config.AUTH_JWT_SECRET, randomUUID());
-    const failures: string[] = [];
-    for (const [route, row] of Object.entries(matrix())) {
-      for (const { why, header } of forged) {
-        const response = await row.call(as(header || null));
-        if (response.status !== 401 || !String(response.headers['content-type']).startsWith('application/problem+json')) {
-          failures.push(`${route} with ${why} → ${response.status}`);
-        }
-      }
-    }
-    expect(failures).toEqual([]);
+    expect(await forgedTokenFailures(t.http, matrix(), forged)).toEqual([]);
   }, 120_000);
 
   it('webhooks take no JWT: any role’s token, or none, without a gateway signature is 403', async () => {

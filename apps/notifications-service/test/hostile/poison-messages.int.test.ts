@@ -5,18 +5,18 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { createCloudEvent, DlqHeaders, LeadEventTypes, Topics } from '#contracts';
 import {
   breakRequired,
-  POISON_ID,
+  expectDeadLettered,
+  POISON_COUNT,
+  POISON_SEED,
   poisonMessages,
+  poisonTag,
   samplePoison,
-  sendInOrder,
+  sendTaggedPoison,
   testProducer,
   TopicTap,
 } from '../../../../test/security/poison.js';
 import { leadEvent, leadSnapshot } from '../support/harness.js';
 import { startHostileNotificationsApp, type HostileNotificationsApp } from './hostile-app.js';
-
-const SEED = Number(process.env.HOSTILE_SEED ?? Date.now() % 1_000_000);
-const COUNT = Number(process.env.HOSTILE_POISON_COUNT ?? 40);
 
 /** Required snapshot fields that none of breakRequired's wrong values satisfies (so not sourceId or introCallCompleted). */
 const LEAD_FIELDS = ['id', 'oemId', 'customerName', 'customerPhone', 'status', 'createdAt', 'updatedAt'];
@@ -26,7 +26,7 @@ const LEAD_FIELDS = ['id', 'oemId', 'customerName', 'customerPhone', 'status', '
  * lead event after them: every bad one lands in `notifications.lead-events.dlq.v1` with `x-error` and
  * `x-original-topic`, unknown types are skipped, and the good event is still handled.
  */
-describe(`notifications-service lead-events consumer under poison messages (real Kafka, seed ${SEED})`, () => {
+describe(`notifications-service lead-events consumer under poison messages (real Kafka, seed ${POISON_SEED})`, () => {
   let t: HostileNotificationsApp;
   let producer: Producer;
   let stopProducer: () => Promise<void>;
@@ -62,8 +62,6 @@ describe(`notifications-service lead-events consumer under poison messages (real
     }
   }
 
-  const tagged = (id: string) => ({ [POISON_ID]: id });
-
   /** Wrong data: the whole `lead` wrong, or one required field inside it. */
   const breakLead = fc.oneof(
     breakRequired(['lead']),
@@ -73,21 +71,15 @@ describe(`notifications-service lead-events consumer under poison messages (real
     })),
   );
 
-  it(`${COUNT} random poison messages each land in ${Topics.NotificationLeadEventsDlq}, then a good event is handled`, async () => {
+  it(`${POISON_COUNT} random poison messages each land in ${Topics.NotificationLeadEventsDlq}, then a good event is handled`, async () => {
     const valid = () => leadEvent(LeadEventTypes.Created, leadSnapshot());
-    const poison = samplePoison(poisonMessages(valid, breakLead), COUNT, SEED);
+    const poison = samplePoison(poisonMessages(valid, breakLead), POISON_COUNT, POISON_SEED);
     const key = poisonKey;
-    const ids = poison.map(() => randomUUID());
-    await sendInOrder(producer, Topics.LeadEvents, poison.map((p, i) => ({ key, value: p.value, headers: tagged(ids[i]) })));
+    const ids = await sendTaggedPoison(producer, Topics.LeadEvents, key, poison);
     const good = valid();
     await producer.send({ topic: Topics.LeadEvents, messages: [{ key, value: JSON.stringify(good) }] });
 
-    for (const [i, p] of poison.entries()) {
-      const dead = await dlq.tagged(ids[i]);
-      expect({ kind: p.kind, value: dead.value?.toString('base64') ?? null }).toEqual({ kind: p.kind, value: p.value?.toString('base64') ?? null });
-      expect(dead.headers?.[DlqHeaders.Error]?.toString()).toBeTruthy();
-      expect(dead.headers?.[DlqHeaders.OriginalTopic]?.toString()).toBe(Topics.LeadEvents);
-    }
+    await expectDeadLettered(dlq, poison, ids, Topics.LeadEvents);
     await handled(good.id);
   }, 240_000);
 
@@ -95,7 +87,7 @@ describe(`notifications-service lead-events consumer under poison messages (real
     const key = `hostile-${randomUUID()}`;
     const id = randomUUID();
     const good = leadEvent(LeadEventTypes.Created, leadSnapshot());
-    await producer.send({ topic: Topics.LeadEvents, messages: [{ key, value: null, headers: tagged(id) }] });
+    await producer.send({ topic: Topics.LeadEvents, messages: [{ key, value: null, headers: poisonTag(id) }] });
     await producer.send({ topic: Topics.LeadEvents, messages: [{ key, value: JSON.stringify(good) }] });
     const dead = await dlq.tagged(id);
     expect(dead.headers?.[DlqHeaders.OriginalTopic]?.toString()).toBe(Topics.LeadEvents);
@@ -107,7 +99,7 @@ describe(`notifications-service lead-events consumer under poison messages (real
     const id = randomUUID();
     const nul = leadEvent(LeadEventTypes.Created, leadSnapshot({ customerName: 'Asha\u0000Rao', addressLine1: '12\u0000MG Road' }));
     const good = leadEvent(LeadEventTypes.Created, leadSnapshot());
-    await producer.send({ topic: Topics.LeadEvents, messages: [{ key, value: JSON.stringify(nul), headers: tagged(id) }] });
+    await producer.send({ topic: Topics.LeadEvents, messages: [{ key, value: JSON.stringify(nul), headers: poisonTag(id) }] });
     await producer.send({ topic: Topics.LeadEvents, messages: [{ key, value: JSON.stringify(good) }] });
     const dead = await dlq.tagged(id);
     expect(dead.headers?.[DlqHeaders.Error]?.toString()).toBeTruthy();
@@ -127,11 +119,11 @@ describe(`notifications-service lead-events consumer under poison messages (real
         ...unknownTypes.map((type, i) => ({
           key,
           value: JSON.stringify(createCloudEvent({ source: 'someone-else', type, subject: 'x', data: { whatever: true } })),
-          headers: tagged(ids[i]),
+          headers: poisonTag(ids[i]),
         })),
         { key, value: JSON.stringify(withExtra) },
         // A known poison last: once it is dead-lettered, anything dead-lettered before it is there too.
-        { key, value: '{not json', headers: tagged(markerId) },
+        { key, value: '{not json', headers: poisonTag(markerId) },
       ],
     });
     await dlq.tagged(markerId);

@@ -8,6 +8,7 @@ import { signDevToken } from '#platform/auth';
 import { createServiceApp } from '#platform/bootstrap';
 import { NotificationsAppModule } from '../../src/app.module.js';
 import { loadNotificationsConfig, type NotificationsConfig } from '../../src/config.js';
+import { DeliveryReceipt } from '../../src/notifications/delivery-receipt.entity.js';
 import { Notification } from '../../src/notifications/notification.entity.js';
 
 /** The base URL gateways are told to call; signatures are computed over it, not over the test server. */
@@ -20,26 +21,29 @@ export function sendgridKeys(): { publicKey: string; privateKey: KeyObject } {
   return { publicKey: publicKey.export({ type: 'spki', format: 'der' }).toString('base64'), privateKey };
 }
 
+/** The webhook settings as environment (public URL, Twilio token, a fresh SendGrid key), and the key to sign SendGrid posts. */
+export function webhookSecrets(): { env: Record<string, string>; sendgridPrivateKey: KeyObject } {
+  const keys = sendgridKeys();
+  return { env: { PUBLIC_BASE_URL, TWILIO_AUTH_TOKEN, SENDGRID_WEBHOOK_PUBLIC_KEY: keys.publicKey }, sendgridPrivateKey: keys.privateKey };
+}
+
 /** A notifications-service app with webhook secrets configured (or not, with `env` overrides). */
 export interface WebhookHarness {
   app: NestFastifyApplication;
   config: NotificationsConfig;
   em(): EntityManager;
+  /** A notification's delivery receipts, oldest first. */
+  receiptsOf(notificationId: string): Promise<DeliveryReceipt[]>;
+  /** A notification as it is now in the database. */
+  reload(notificationId: string): Promise<Notification>;
   sendgridPrivateKey: KeyObject;
   token(role: string, sub?: string): Promise<string>;
   close(): Promise<void>;
 }
 
 export async function startWebhookHarness(env: Record<string, string | undefined> = {}): Promise<WebhookHarness> {
-  const keys = sendgridKeys();
-  const config = loadNotificationsConfig({
-    ...process.env,
-    PUBLIC_BASE_URL,
-    TWILIO_AUTH_TOKEN,
-    SENDGRID_WEBHOOK_PUBLIC_KEY: keys.publicKey,
-    DISPATCH_POLL_MS: '50',
-    ...env,
-  });
+  const secrets = webhookSecrets();
+  const config = loadNotificationsConfig({ ...process.env, ...secrets.env, DISPATCH_POLL_MS: '50', ...env });
   const app = await createServiceApp(NotificationsAppModule.register(config), {
     name: 'notifications-service',
     description: 'webhook tests',
@@ -51,7 +55,9 @@ export async function startWebhookHarness(env: Record<string, string | undefined
     app,
     config,
     em: () => app.get(EntityManager).fork(),
-    sendgridPrivateKey: keys.privateKey,
+    receiptsOf: (id) => app.get(EntityManager).fork().find(DeliveryReceipt, { notification: id }, { orderBy: { receivedAt: 'asc' } }),
+    reload: (id) => app.get(EntityManager).fork().findOneOrFail(Notification, id),
+    sendgridPrivateKey: secrets.sendgridPrivateKey,
     token: (role, sub = randomUUID()) => signDevToken(config.AUTH_JWT_SECRET, { sub, role: role as never, name: 'Test' }),
     close: () => app.close(),
   };
