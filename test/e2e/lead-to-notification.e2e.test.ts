@@ -2,40 +2,28 @@ import { randomUUID } from 'node:crypto';
 import kafkajs from 'kafkajs';
 import { ConsumerGroups } from '#contracts';
 import { signDevToken } from '#platform/auth';
-import { eventually, type RunningService, startServiceProcess } from '../support/service-process.js';
+import { callService, eventually, type RunningService, startBothServices, TEST_AUTH_SECRET } from '../support/service-process.js';
 
 /**
  * The platform end to end, each service its own OS process on the real broker and databases:
  * a lead created over HTTP reaches notifications-service through Kafka and becomes a sent SMS.
  */
 describe('lead created → notification sent (two processes, real Kafka and PostgreSQL)', () => {
-  const secret = process.env.AUTH_JWT_SECRET ?? 'chargesol-dev-only-secret-change-me-in-production';
   let leads: RunningService;
   let notifications: RunningService;
   let opsToken: string;
 
   beforeAll(async () => {
     const env = { LOG_LEVEL: 'info', QUIET_HOURS: 'off' };
-    [leads, notifications] = await Promise.all([
-      startServiceProcess('leads-service', env),
-      startServiceProcess('notifications-service', env),
-    ]);
-    opsToken = await signDevToken(secret, { sub: randomUUID(), role: 'central_ops', name: 'Ops' });
+    ({ leads, notifications } = await startBothServices(env));
+    opsToken = await signDevToken(TEST_AUTH_SECRET, { sub: randomUUID(), role: 'central_ops', name: 'Ops' });
   }, 120_000);
 
   afterAll(async () => {
     await Promise.all([leads?.stop(), notifications?.stop()]);
   }, 30_000);
 
-  const call = async (service: RunningService, method: string, path: string, body?: unknown) => {
-    const response = await fetch(service.url + path, {
-      method,
-      headers: { authorization: `Bearer ${opsToken}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const call = (service: RunningService, method: string, path: string, body?: unknown) => callService(service, opsToken, method, path, body);
 
   it('sends the customer an SMS for a new lead, once', async () => {
     const source = await call(leads, 'POST', '/api/v1/lead-sources', {

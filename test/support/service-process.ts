@@ -90,3 +90,29 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+/** The secret the services check tokens with in tests: the environment's, else the development default. */
+export const TEST_AUTH_SECRET = process.env.AUTH_JWT_SECRET ?? 'chargesol-dev-only-secret-change-me-in-production';
+
+/** leads-service and notifications-service as OS processes with the same extra environment, started together. */
+export async function startBothServices(env: Record<string, string>): Promise<{ leads: RunningService; notifications: RunningService }> {
+  const [leads, notifications] = await Promise.all([startServiceProcess('leads-service', env), startServiceProcess('notifications-service', env)]);
+  return { leads, notifications };
+}
+
+/** A JSON call to a running service as the bearer of `token`: the status and the parsed body (undefined when empty). */
+export async function callService(
+  service: RunningService,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
+  const response = await fetch(service.url + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}

@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createSource, indianMobile, startLeadsApp, unique, waitForOutboxDrained, type TestApp } from './support.js';
+import { indianMobile, startLeadsAppWithSource, unique, waitForOutboxDrained, type TestApp } from './support.js';
 
 let t: TestApp;
 let ops: string;
 let sourceId: number;
 
-beforeAll(async () => {
-  t = await startLeadsApp();
-  ops = `Bearer ${await t.token('central_ops')}`;
-  sourceId = (await createSource(t)).id;
-}, 60_000);
+beforeAll(async () => ({ t, ops, sourceId } = await startLeadsAppWithSource()), 60_000);
 afterAll(() => t.close(), 30_000);
 
 const header = 'oemId,customerName,customerPhone,customerEmail,addressLine1,addressLine2,city,state,pincode,latitude,longitude,sourceId,chargerModel,externalRef';

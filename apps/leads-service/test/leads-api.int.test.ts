@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { createSource, indianMobile, leadBody, startLeadsApp, unique, type TestApp } from './support.js';
+import { createSource, indianMobile, leadBody, startLeadsAppWithSource, unique, type TestApp } from './support.js';
 
 let t: TestApp;
 let ops: string;
 let sourceId: number;
 
-beforeAll(async () => {
-  t = await startLeadsApp();
-  ops = `Bearer ${await t.token('central_ops')}`;
-  sourceId = (await createSource(t)).id;
-}, 60_000);
+beforeAll(async () => ({ t, ops, sourceId } = await startLeadsAppWithSource()), 60_000);
 afterAll(() => t.close(), 30_000);
 
 const create = (auth: string, body: Record<string, unknown>) =>

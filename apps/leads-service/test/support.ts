@@ -43,6 +43,12 @@ export async function startLeadsApp(
   };
 }
 
+/** A leads-service, a central_ops Authorization header and a lead source: where most API tests start. */
+export async function startLeadsAppWithSource(): Promise<{ t: TestApp; ops: string; sourceId: number }> {
+  const t = await startLeadsApp();
+  return { t, ops: `Bearer ${await t.token('central_ops')}`, sourceId: (await createSource(t)).id };
+}
+
 /** A unique suffix so tests never collide with rows of earlier runs (the test database is kept). */
 export const unique = () => randomUUID().slice(0, 8);
 

@@ -1,30 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { createCloudEvent } from './envelope.js';
-import { LeadEventTypes, type LeadSnapshot } from './lead-events.js';
+import { LeadEventTypes } from './lead-events.js';
+import { leadSnapshot } from '../../../test/support/lead-snapshot.js';
 import { InvalidEventError, parseMessage } from './registry.js';
 
-const lead: LeadSnapshot = {
-  id: randomUUID(),
-  oemId: randomUUID(),
-  customerName: 'Asha Rao',
-  customerPhone: '+919812345678',
-  customerEmail: null,
-  addressLine1: '12 MG Road',
-  addressLine2: '',
-  city: 'Bengaluru',
-  state: 'Karnataka',
-  pincode: '560001',
-  latitude: 12.971599,
-  longitude: 77.594566,
-  sourceId: 1,
-  status: 'new',
-  chargerModel: null,
-  assignedToId: null,
-  introCallCompleted: false,
-  externalRef: null,
-  createdAt: new Date().toISOString(),
-  updatedAt: new Date().toISOString(),
-};
+const lead = leadSnapshot({ customerPhone: '+919812345678', latitude: 12.971599, longitude: 77.594566 });
 
 const created = () =>
   createCloudEvent({ source: 'leads-service', type: LeadEventTypes.Created, subject: lead.id, data: { lead } });

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import kafkajs from 'kafkajs';
-import { ConsumerGroups, createCloudEvent, LeadEventTypes, type LeadSnapshot, Topics } from '#contracts';
+import { ConsumerGroups, createCloudEvent, LeadEventTypes, Topics } from '#contracts';
+import { leadSnapshot } from '../../support/lead-snapshot.js';
 import { track } from './processes.js';
 
 interface BrokerHandle {
@@ -53,32 +54,29 @@ export function kafkaClient(brokers: string): kafkajs.Kafka {
   return new kafkajs.Kafka({ clientId: 'faults-suite', brokers: brokers.split(','), logLevel: kafkajs.logLevel.NOTHING });
 }
 
-/** A valid `chargesol.lead.created` event for a fresh lead with a unique phone number and an email. */
-export function leadCreatedEvent(phone: string) {
-  const now = new Date().toISOString();
-  const leadId = crypto.randomUUID();
-  const lead: LeadSnapshot = {
-    id: leadId,
-    oemId: crypto.randomUUID(),
+/** The customer every fault-suite lead has, with its own phone number (and an email made from it). */
+export function faultTestCustomer(phone: string) {
+  return {
     customerName: 'Fault Test Customer',
     customerPhone: phone,
     customerEmail: `customer.${phone.slice(1)}@example.com`,
     addressLine1: '1 Test Road',
-    addressLine2: '',
     city: 'Pune',
     state: 'Maharashtra',
     pincode: '411001',
-    latitude: null,
-    longitude: null,
-    sourceId: 1,
-    status: 'new',
-    chargerModel: null,
-    assignedToId: null,
-    introCallCompleted: false,
-    externalRef: null,
+  };
+}
+
+/** A valid `chargesol.lead.created` event for a fresh lead with a unique phone number and an email. */
+export function leadCreatedEvent(phone: string) {
+  const now = new Date().toISOString();
+  const leadId = crypto.randomUUID();
+  const lead = leadSnapshot({
+    id: leadId,
+    ...faultTestCustomer(phone),
     createdAt: now,
     updatedAt: now,
-  };
+  });
   return createCloudEvent({ source: 'faults-suite', type: LeadEventTypes.Created, subject: leadId, data: { lead, actor: null } });
 }
 

@@ -1,4 +1,5 @@
 import { signDevToken } from '#platform/auth';
+import { faultTestCustomer } from './kafka.js';
 
 /** The JWT secret the suite gives both services (a test-only value, not the dev default). */
 export const FAULTS_JWT_SECRET = 'faults-suite-only-secret-faults-suite-only-secret';
@@ -50,13 +51,7 @@ export function createLeads(
           headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' },
           body: JSON.stringify({
             oemId: crypto.randomUUID(),
-            customerName: 'Fault Test Customer',
-            customerPhone: phone,
-            customerEmail: `customer.${phone.slice(1)}@example.com`,
-            addressLine1: '1 Test Road',
-            city: 'Pune',
-            state: 'Maharashtra',
-            pincode: '411001',
+            ...faultTestCustomer(phone),
             sourceId: api.sourceId,
           }),
           signal: AbortSignal.timeout(30_000),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { signDevToken } from '#platform/auth';
-import { eventually, type RunningService, startServiceProcess } from '../../../../test/support/service-process.js';
+import { callService, eventually, type RunningService, startBothServices, TEST_AUTH_SECRET } from '../../../../test/support/service-process.js';
 
 /**
  * Closing the loop across both services, each its own OS process on the real broker and
@@ -8,7 +8,6 @@ import { eventually, type RunningService, startServiceProcess } from '../../../.
  * as `chargesol.call.logged` and moves the lead from `new` to `contacted` by itself.
  */
 describe('a logged intro call moves the lead to contacted (two processes, real Kafka and PostgreSQL)', () => {
-  const secret = process.env.AUTH_JWT_SECRET ?? 'chargesol-dev-only-secret-change-me-in-production';
   let leads: RunningService;
   let notifications: RunningService;
   let opsToken: string;
@@ -16,26 +15,15 @@ describe('a logged intro call moves the lead to contacted (two processes, real K
 
   beforeAll(async () => {
     const env = { QUIET_HOURS: 'off' };
-    [leads, notifications] = await Promise.all([
-      startServiceProcess('leads-service', env),
-      startServiceProcess('notifications-service', env),
-    ]);
-    opsToken = await signDevToken(secret, { sub: opsId, role: 'central_ops', name: 'Ops' });
+    ({ leads, notifications } = await startBothServices(env));
+    opsToken = await signDevToken(TEST_AUTH_SECRET, { sub: opsId, role: 'central_ops', name: 'Ops' });
   }, 120_000);
 
   afterAll(async () => {
     await Promise.all([leads?.stop(), notifications?.stop()]);
   }, 60_000);
 
-  const call = async (service: RunningService, method: string, path: string, body?: unknown) => {
-    const response = await fetch(service.url + path, {
-      method,
-      headers: { authorization: `Bearer ${opsToken}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const call = (service: RunningService, method: string, path: string, body?: unknown) => callService(service, opsToken, method, path, body);
 
   async function newLead(): Promise<{ id: string; customerPhone: string }> {
     const source = await call(leads, 'POST', '/api/v1/lead-sources', { name: `Intro call ${randomUUID()}`, sourceType: 'manual' });

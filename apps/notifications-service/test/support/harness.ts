@@ -72,37 +72,7 @@ export async function startHarness(options: { consume?: boolean; env?: Record<st
   };
 }
 
-/** A random valid Indian mobile number in E.164. */
-export function randomPhone(): string {
-  return `+9198${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
-}
-
-export function leadSnapshot(overrides: Partial<LeadSnapshot> = {}): LeadSnapshot {
-  const now = new Date().toISOString();
-  return {
-    id: randomUUID(),
-    oemId: randomUUID(),
-    customerName: 'Asha Rao',
-    customerPhone: randomPhone(),
-    customerEmail: null,
-    addressLine1: '12 MG Road',
-    addressLine2: '',
-    city: 'Bengaluru',
-    state: 'Karnataka',
-    pincode: '560001',
-    latitude: null,
-    longitude: null,
-    sourceId: 1,
-    status: 'new',
-    chargerModel: null,
-    assignedToId: null,
-    introCallCompleted: false,
-    externalRef: null,
-    createdAt: now,
-    updatedAt: now,
-    ...overrides,
-  };
-}
+export { leadSnapshot, randomPhone } from '../../../../test/support/lead-snapshot.js';
 
 /** A lead event envelope as leads-service publishes it. */
 export function leadEvent(type: string, lead: LeadSnapshot, extra: Record<string, unknown> = {}) {

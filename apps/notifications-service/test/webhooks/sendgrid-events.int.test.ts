@@ -1,7 +1,6 @@
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import request from 'supertest';
 import { NotificationEventTypes } from '#contracts';
-import { DeliveryReceipt } from '../../src/notifications/delivery-receipt.entity.js';
 import { Notification } from '../../src/notifications/notification.entity.js';
 import { OutboxEvent } from '../../src/outbox/outbox-event.entity.js';
 import { Recipient } from '../../src/recipients/recipient.entity.js';
@@ -16,8 +15,6 @@ describe('POST /webhooks/sendgrid/events (real PostgreSQL)', () => {
   });
   afterAll(() => h.close());
 
-  const receiptsOf = (id: string) => h.em().find(DeliveryReceipt, { notification: id }, { orderBy: { receivedAt: 'asc' } });
-  const reload = (id: string) => h.em().findOneOrFail(Notification, id);
   /** An email notification as the dispatcher leaves it: sent, with SendGrid's x-message-id as gateway id. */
   const givenEmail = (status: 'sent' | 'queued' = 'sent') =>
     givenNotification(h, { channel: 'email', status, gatewayMessageId: `sg${randomUUID().slice(0, 18)}`, address: 'asha@example.com' });
@@ -45,8 +42,8 @@ describe('POST /webhooks/sendgrid/events (real PostgreSQL)', () => {
 
       expect(response.status).toBe(403);
       expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
-      expect(await receiptsOf(n.id)).toHaveLength(0);
-      expect((await reload(n.id)).status).toBe('sent');
+      expect(await h.receiptsOf(n.id)).toHaveLength(0);
+      expect((await h.reload(n.id)).status).toBe('sent');
     });
 
     it('refuses a correctly signed body that was altered afterwards', async () => {
@@ -62,7 +59,7 @@ describe('POST /webhooks/sendgrid/events (real PostgreSQL)', () => {
         .send(body.replace('bounce', 'dropped'));
 
       expect(response.status).toBe(403);
-      expect(await receiptsOf(n.id)).toHaveLength(0);
+      expect(await h.receiptsOf(n.id)).toHaveLength(0);
     });
 
     it('refuses a body over the webhook size limit with 413', async () => {
@@ -78,11 +75,11 @@ describe('POST /webhooks/sendgrid/events (real PostgreSQL)', () => {
 
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ received: 3, applied: 3, duplicate: 0, unmatched: 0, ignored: 0, invalid: 0 });
-    const after = await reload(n.id);
+    const after = await h.reload(n.id);
     expect(after.status).toBe('delivered');
     expect(after.deliveredAt).toBeInstanceOf(Date);
     expect(after.readAt).toBeInstanceOf(Date);
-    expect((await receiptsOf(n.id)).map((r) => r.status).sort()).toEqual(['delivered', 'read', 'sent']);
+    expect((await h.receiptsOf(n.id)).map((r) => r.status).sort()).toEqual(['delivered', 'read', 'sent']);
     const events = await h.em().find(OutboxEvent, { messageKey: n.id });
     expect(events.map((e) => e.type)).toEqual([NotificationEventTypes.Delivered]);
   });
@@ -97,7 +94,7 @@ describe('POST /webhooks/sendgrid/events (real PostgreSQL)', () => {
 
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ received: 5, applied: 1, invalid: 4 });
-    expect((await reload(n.id)).status).toBe('delivered');
+    expect((await h.reload(n.id)).status).toBe('delivered');
   });
 
   it.each([
@@ -107,9 +104,9 @@ describe('POST /webhooks/sendgrid/events (real PostgreSQL)', () => {
     const n = await givenEmail();
     await postSendgrid(h.app, [event(n, type, extra)], h.sendgridPrivateKey).expect(200);
 
-    const after = await reload(n.id);
+    const after = await h.reload(n.id);
     expect(after).toMatchObject({ status: 'failed', lastErrorCode: code, lastErrorMessage: extra.reason });
-    expect(await receiptsOf(n.id)).toMatchObject([{ status: 'failed', errorCode: code }]);
+    expect(await h.receiptsOf(n.id)).toMatchObject([{ status: 'failed', errorCode: code }]);
     const events = await h.em().find(OutboxEvent, { messageKey: n.id });
     expect(events.map((e) => e.type)).toEqual([NotificationEventTypes.Failed]);
   });
@@ -117,8 +114,8 @@ describe('POST /webhooks/sendgrid/events (real PostgreSQL)', () => {
   it('deferred → a receipt with the reason, status unchanged', async () => {
     const n = await givenEmail();
     await postSendgrid(h.app, [event(n, 'deferred', { response: '451 try again later', attempt: '1' })], h.sendgridPrivateKey).expect(200);
-    expect((await reload(n.id)).status).toBe('sent');
-    expect(await receiptsOf(n.id)).toMatchObject([{ status: 'sent', errorMessage: '451 try again later' }]);
+    expect((await h.reload(n.id)).status).toBe('sent');
+    expect(await h.receiptsOf(n.id)).toMatchObject([{ status: 'sent', errorMessage: '451 try again later' }]);
   });
 
   it('a redelivered batch creates nothing new', async () => {
@@ -128,7 +125,7 @@ describe('POST /webhooks/sendgrid/events (real PostgreSQL)', () => {
     const again = await postSendgrid(h.app, batch, h.sendgridPrivateKey);
 
     expect(again.body).toMatchObject({ received: 2, applied: 0, duplicate: 2 });
-    expect(await receiptsOf(n.id)).toHaveLength(2);
+    expect(await h.receiptsOf(n.id)).toHaveLength(2);
     expect(await h.em().find(OutboxEvent, { messageKey: n.id })).toHaveLength(1);
   });
 
@@ -136,7 +133,7 @@ describe('POST /webhooks/sendgrid/events (real PostgreSQL)', () => {
     const n = await givenEmail();
     await postSendgrid(h.app, [event(n, 'delivered')], h.sendgridPrivateKey).expect(200);
     await postSendgrid(h.app, [event(n, 'processed')], h.sendgridPrivateKey).expect(200);
-    expect((await reload(n.id)).status).toBe('delivered');
+    expect((await h.reload(n.id)).status).toBe('delivered');
   });
 
   it('unsubscribe opts the recipient out of email', async () => {

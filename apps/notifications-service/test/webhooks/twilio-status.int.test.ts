@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { NotificationEventTypes } from '#contracts';
 import { CallLog } from '../../src/call-logs/call-log.entity.js';
-import { DeliveryReceipt } from '../../src/notifications/delivery-receipt.entity.js';
-import { Notification } from '../../src/notifications/notification.entity.js';
 import { OutboxEvent } from '../../src/outbox/outbox-event.entity.js';
 import { ReceiptReconciler } from '../../src/webhooks/receipt-reconciler.js';
 import { UnmatchedReceipt } from '../../src/webhooks/unmatched-receipt.entity.js';
@@ -18,8 +16,6 @@ describe('POST /webhooks/twilio/status (real PostgreSQL)', () => {
   });
   afterAll(() => h.close());
 
-  const receiptsOf = (id: string) => h.em().find(DeliveryReceipt, { notification: id }, { orderBy: { receivedAt: 'asc' } });
-  const reload = (id: string) => h.em().findOneOrFail(Notification, id);
   const eventsOf = (key: string) => h.em().find(OutboxEvent, { messageKey: key }, { orderBy: { id: 'asc' } });
   const message = (messageSid: string, status: string, extra: Record<string, string> = {}) => ({
     AccountSid: 'AC00000000000000000000000000000000',
@@ -46,8 +42,8 @@ describe('POST /webhooks/twilio/status (real PostgreSQL)', () => {
       expect(response.status).toBe(403);
       expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(response.body).toMatchObject({ status: 403, code: 'webhook.signature_rejected' });
-      expect(await receiptsOf(n.id)).toHaveLength(0);
-      expect((await reload(n.id)).status).toBe('sent');
+      expect(await h.receiptsOf(n.id)).toHaveLength(0);
+      expect((await h.reload(n.id)).status).toBe('sent');
     });
 
     it('refuses a signed callback whose parameters were tampered with', async () => {
@@ -58,7 +54,7 @@ describe('POST /webhooks/twilio/status (real PostgreSQL)', () => {
       );
       const response = await postTwilio(h.app, STATUS, { ...params, MessageStatus: 'delivered' }, { signature: signed });
       expect(response.status).toBe(403);
-      expect(await receiptsOf(n.id)).toHaveLength(0);
+      expect(await h.receiptsOf(n.id)).toHaveLength(0);
     });
 
     it('needs no JWT and runs under its own per-route rate limit', async () => {
@@ -72,7 +68,7 @@ describe('POST /webhooks/twilio/status (real PostgreSQL)', () => {
       const n = await givenNotification(h);
       const response = await postTwilio(h.app, `${STATUS}?attempt=1`, message(n.gatewayMessageId!, 'delivered'));
       expect(response.status).toBe(200);
-      expect((await reload(n.id)).status).toBe('delivered');
+      expect((await h.reload(n.id)).status).toBe('delivered');
     });
   });
 
@@ -82,10 +78,10 @@ describe('POST /webhooks/twilio/status (real PostgreSQL)', () => {
       expect((await postTwilio(h.app, STATUS, message(n.gatewayMessageId!, 'sent'))).body).toEqual({ outcome: 'applied' });
       expect((await postTwilio(h.app, STATUS, message(n.gatewayMessageId!, 'delivered'))).body).toEqual({ outcome: 'applied' });
 
-      const after = await reload(n.id);
+      const after = await h.reload(n.id);
       expect(after.status).toBe('delivered');
       expect(after.deliveredAt).toBeInstanceOf(Date);
-      const receipts = await receiptsOf(n.id);
+      const receipts = await h.receiptsOf(n.id);
       expect(receipts.map((r) => r.status)).toEqual(['sent', 'delivered']);
       expect(receipts[1]).toMatchObject({ gatewayMessageId: n.gatewayMessageId, errorCode: null });
       const events = await eventsOf(n.id);
@@ -100,27 +96,27 @@ describe('POST /webhooks/twilio/status (real PostgreSQL)', () => {
 
       expect([first.status, second.status]).toEqual([200, 200]);
       expect(second.body).toEqual({ outcome: 'duplicate' });
-      expect(await receiptsOf(n.id)).toHaveLength(1);
+      expect(await h.receiptsOf(n.id)).toHaveLength(1);
       expect(await eventsOf(n.id)).toHaveLength(1);
     });
 
     it('out of order: delivered, then a late sent → stays delivered (the late receipt is still kept)', async () => {
       const n = await givenNotification(h);
       await postTwilio(h.app, STATUS, message(n.gatewayMessageId!, 'delivered')).expect(200);
-      const deliveredAt = (await reload(n.id)).deliveredAt;
+      const deliveredAt = (await h.reload(n.id)).deliveredAt;
       await postTwilio(h.app, STATUS, message(n.gatewayMessageId!, 'sent')).expect(200);
 
-      const after = await reload(n.id);
+      const after = await h.reload(n.id);
       expect(after.status).toBe('delivered');
       expect(after.deliveredAt).toEqual(deliveredAt);
-      expect((await receiptsOf(n.id)).map((r) => r.status).sort()).toEqual(['delivered', 'sent']);
+      expect((await h.receiptsOf(n.id)).map((r) => r.status).sort()).toEqual(['delivered', 'sent']);
     });
 
     it('delivered then a late failed → stays delivered, no failed event', async () => {
       const n = await givenNotification(h);
       await postTwilio(h.app, STATUS, message(n.gatewayMessageId!, 'delivered')).expect(200);
       await postTwilio(h.app, STATUS, message(n.gatewayMessageId!, 'undelivered', { ErrorCode: '30003' })).expect(200);
-      expect((await reload(n.id)).status).toBe('delivered');
+      expect((await h.reload(n.id)).status).toBe('delivered');
       expect((await eventsOf(n.id)).map((e) => e.type)).toEqual([NotificationEventTypes.Delivered]);
     });
 
@@ -128,9 +124,9 @@ describe('POST /webhooks/twilio/status (real PostgreSQL)', () => {
       const n = await givenNotification(h);
       await postTwilio(h.app, STATUS, message(n.gatewayMessageId!, 'failed', { ErrorCode: '30006', ErrorMessage: 'Landline or unreachable carrier' })).expect(200);
 
-      const after = await reload(n.id);
+      const after = await h.reload(n.id);
       expect(after).toMatchObject({ status: 'failed', lastErrorCode: '30006', lastErrorMessage: 'Landline or unreachable carrier' });
-      expect(await receiptsOf(n.id)).toMatchObject([{ status: 'failed', errorCode: '30006', errorMessage: 'Landline or unreachable carrier' }]);
+      expect(await h.receiptsOf(n.id)).toMatchObject([{ status: 'failed', errorCode: '30006', errorMessage: 'Landline or unreachable carrier' }]);
       const events = await eventsOf(n.id);
       expect(events.map((e) => e.type)).toEqual([NotificationEventTypes.Failed]);
       expect(events[0].payload).toMatchObject({ data: { errorCode: '30006' } });
@@ -139,18 +135,18 @@ describe('POST /webhooks/twilio/status (real PostgreSQL)', () => {
     it('read is kept as a receipt only: status unchanged, readAt set', async () => {
       const n = await givenNotification(h, { channel: 'whatsapp' });
       await postTwilio(h.app, STATUS, message(n.gatewayMessageId!, 'read')).expect(200);
-      const after = await reload(n.id);
+      const after = await h.reload(n.id);
       expect(after.status).toBe('sent');
       expect(after.readAt).toBeInstanceOf(Date);
-      expect((await receiptsOf(n.id)).map((r) => r.status)).toEqual(['read']);
+      expect((await h.receiptsOf(n.id)).map((r) => r.status)).toEqual(['read']);
     });
 
     it.each(['queued', 'sending', 'accepted', 'scheduled'])('%s is acknowledged and stores nothing', async (status) => {
       const n = await givenNotification(h);
       const response = await postTwilio(h.app, STATUS, message(n.gatewayMessageId!, status));
       expect(response.body).toEqual({ outcome: 'ignored' });
-      expect(await receiptsOf(n.id)).toHaveLength(0);
-      expect((await reload(n.id)).status).toBe('sent');
+      expect(await h.receiptsOf(n.id)).toHaveLength(0);
+      expect((await h.reload(n.id)).status).toBe('sent');
     });
 
     it('a signed callback naming no message or call → 422, never 500', async () => {
@@ -182,8 +178,8 @@ describe('POST /webhooks/twilio/status (real PostgreSQL)', () => {
 
       expect(await h.app.get(ReceiptReconciler).reconcile()).toBeGreaterThanOrEqual(1);
 
-      expect((await reload(n.id)).status).toBe('delivered');
-      expect((await receiptsOf(n.id)).map((r) => r.status)).toEqual(['delivered']);
+      expect((await h.reload(n.id)).status).toBe('delivered');
+      expect((await h.receiptsOf(n.id)).map((r) => r.status)).toEqual(['delivered']);
       const [kept] = await h.em().find(UnmatchedReceipt, { gatewayMessageId: early });
       expect(kept.reconciledAt).toBeInstanceOf(Date);
     });
@@ -206,7 +202,7 @@ describe('POST /webhooks/twilio/status (real PostgreSQL)', () => {
       const n = await givenNotification(h, { channel: 'call', gatewayMessageId: sid('CA'), contextType: 'survey', contextId, address: '+919812345678' });
       await postTwilio(h.app, STATUS, call(n.gatewayMessageId!, 'completed', { CallDuration: '42', AnsweredBy: 'human' })).expect(200);
 
-      expect((await reload(n.id)).status).toBe('delivered');
+      expect((await h.reload(n.id)).status).toBe('delivered');
       const [log] = await logsOf(contextId);
       expect(log).toMatchObject({
         callerId: 'notifications-service',
@@ -231,7 +227,7 @@ describe('POST /webhooks/twilio/status (real PostgreSQL)', () => {
       const n = await givenNotification(h, { channel: 'call', gatewayMessageId: sid('CA'), contextType: 'installation', contextId });
       await postTwilio(h.app, STATUS, call(n.gatewayMessageId!, status, answeredBy ? { AnsweredBy: answeredBy, CallDuration: '7' } : {})).expect(200);
 
-      expect((await reload(n.id)).status).toBe(notificationStatus);
+      expect((await h.reload(n.id)).status).toBe(notificationStatus);
       const logs = await logsOf(contextId);
       expect(logs).toHaveLength(1);
       expect(logs[0]).toMatchObject({ outcome, callType: 'installation_confirmation' });
@@ -243,7 +239,7 @@ describe('POST /webhooks/twilio/status (real PostgreSQL)', () => {
       const response = await postTwilio(h.app, STATUS, call(n.gatewayMessageId!, status));
       expect(response.body).toEqual({ outcome: 'ignored' });
       expect(await logsOf(contextId)).toHaveLength(0);
-      expect(await receiptsOf(n.id)).toHaveLength(0);
+      expect(await h.receiptsOf(n.id)).toHaveLength(0);
     });
 
     it('a repeated completed callback logs the call once', async () => {
