@@ -2,7 +2,7 @@ import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import type { DynamicModule, Type } from '@nestjs/common';
-import { NestFactory, type NestApplicationContext } from '@nestjs/core';
+import { NestFactory, type NestApplicationContext, Reflector } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -10,6 +10,7 @@ import { Logger } from 'nestjs-pino';
 import { kafkaConsumerOptions, type KafkaSettings } from './kafka.js';
 import { KeyOrderedKafkaServer } from './kafka-batch-server.js';
 import { correlationIdFor } from './logging.js';
+import { MediaTypeInterceptor } from './media-type.js';
 import { httpRequestDuration } from './metrics.js';
 import { buildOpenApiDocument, serveOpenApi } from './openapi.js';
 import { createValidationPipe, toProblem } from './problem.js';
@@ -55,6 +56,7 @@ export async function createServiceApp(module: Type | DynamicModule, options: Se
   });
   if (!options.quiet) app.useLogger(app.get(Logger));
   app.useGlobalPipes(new RejectUnsafeTextPipe(), createValidationPipe());
+  app.useGlobalInterceptors(new MediaTypeInterceptor(app.get(Reflector)));
 
   // The docs UI needs inline scripts; everything else gets helmet's strict defaults.
   await app.register(helmet, {

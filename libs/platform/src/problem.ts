@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type ArgumentMetadata,
   type ArgumentsHost,
   BadRequestException,
   Catch,
@@ -72,9 +73,20 @@ export class RequestValidationError extends UnprocessableEntityException {
   }
 }
 
-/** The global pipe: whitelist DTO fields, reject unknown ones, transform to DTO classes. */
+/** Validates against DTO classes; a body must be a JSON object, as `null`, an array, a number or a string would be validated as `{}`. */
+class RequestValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+    if (metadata.type === 'body' && value !== undefined && !isObject && this.toValidate(metadata)) {
+      throw new RequestValidationError([{ field: 'body', message: 'must be a JSON object' }]);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
+/** The global pipe: whitelist DTO fields, reject unknown ones, transform to DTO classes, refuse a body that is not an object. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new RequestValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

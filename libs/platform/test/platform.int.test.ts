@@ -4,6 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { defineEntity, p } from '@mikro-orm/core';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { defineConfig } from '@mikro-orm/postgresql';
+import { ApiConsumes } from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
 import request from 'supertest';
 import { CurrentUser, Public, Roles, signDevToken, type Principal } from '../src/auth.js';
@@ -30,6 +31,14 @@ class ProbeController {
   @Roles('central_ops')
   @Post('echo')
   echo(@Body() body: EchoDto) {
+    return body;
+  }
+
+  /** A form-encoded route, as Twilio's webhooks are: declared with @ApiConsumes, so forms pass and JSON does not. */
+  @Roles('central_ops')
+  @Post('form')
+  @ApiConsumes('application/x-www-form-urlencoded')
+  form(@Body() body: Record<string, unknown>) {
     return body;
   }
 
@@ -141,6 +150,37 @@ describe('platform wiring (real PostgreSQL and Kafka)', () => {
       .send('{"pincode":')
       .expect(400);
     expect(response.headers['content-type']).toContain('application/problem+json');
+  });
+
+  it('answers 415 problem+json to a form or multipart body on a JSON route, as to any other non-JSON body', async () => {
+    const auth = `Bearer ${await token('central_ops')}`;
+    const form = await request(app.getHttpServer()).post('/api/v1/probe/echo').set('authorization', auth).type('form').send({ pincode: '560001' });
+    expect(form.status).toBe(415);
+    expect(form.headers['content-type']).toContain('application/problem+json');
+    expect(form.body).toMatchObject({ status: 415, title: 'Unsupported Media Type', code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' });
+    const multipart = await request(app.getHttpServer()).post('/api/v1/probe/echo').set('authorization', auth).field('pincode', '560001');
+    expect(multipart.status).toBe(415);
+    const text = await request(app.getHttpServer()).post('/api/v1/probe/echo').set('authorization', auth).set('content-type', 'text/plain').send('pincode=560001');
+    expect(text.body).toMatchObject({ status: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' });
+  });
+
+  it('takes a form on a route that declares it (@ApiConsumes), and refuses JSON there', async () => {
+    const auth = `Bearer ${await token('central_ops')}`;
+    const form = await request(app.getHttpServer()).post('/api/v1/probe/form').set('authorization', auth).type('form').send({ MessageStatus: 'delivered' });
+    expect([form.status, form.body]).toEqual([201, { MessageStatus: 'delivered' }]);
+    const json = await request(app.getHttpServer()).post('/api/v1/probe/form').set('authorization', auth).send({ MessageStatus: 'delivered' });
+    expect(json.status).toBe(415);
+  });
+
+  it.each(['null', '[]', '[{"pincode":"560001"}]', '42', '"560001"', 'true'])('answers 422 naming the body to the JSON body %s where an object is expected', async (body) => {
+    const response = await request(app.getHttpServer())
+      .post('/api/v1/probe/echo')
+      .set('authorization', `Bearer ${await token('central_ops')}`)
+      .set('content-type', 'application/json')
+      .send(body);
+    expect(response.status).toBe(422);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.body.errors).toEqual([{ field: 'body', message: 'must be a JSON object' }]);
   });
 
   it('answers an over-long path parameter with problem+json, not the router\'s own error', async () => {

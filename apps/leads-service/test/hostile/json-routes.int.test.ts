@@ -81,8 +81,7 @@ describe('leads-service JSON routes under hostile input (property-based, real Po
   }, PROPERTY_TIMEOUT);
 
   it('every JSON route: a wrong content type is a 4xx problem', async () => {
-    // Not form-urlencoded: Nest's Fastify adapter parses it like JSON, so `{}` as a form is a valid empty PATCH.
-    const types = ['text/plain', 'application/xml', 'application/octet-stream', 'image/png', 'multipart/mixed; boundary=x'];
+    const types = ['application/x-www-form-urlencoded', 'text/plain', 'application/xml', 'application/octet-stream', 'image/png', 'multipart/mixed; boundary=x'];
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...routes()), fc.constantFrom(...types), hostileString, async (route, type, text) => {
         const response = await t.http()[route.method](route.path).set('authorization', `Bearer ${ops}`).set('content-type', type).send(text);
@@ -123,11 +122,24 @@ describe('leads-service JSON routes under hostile input (property-based, real Po
     assertRejected(response, 'PATCH with a 101-character id');
   });
 
-  it('a form-encoded body is validated like JSON: unknown or wrong fields are a 422 naming them', async () => {
-    const response = await t.http().patch(`/api/v1/leads/${leadId}`).set('authorization', `Bearer ${ops}`).type('form').send({ pincode: "' OR 1=1 --", evil: '1' });
-    expect(response.status).toBe(422);
-    assertRejected(response, 'PATCH as a form');
-    expect(response.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['evil', 'pincode']);
+  it('a form-encoded body is 415 problem+json on a JSON route, even one that would be valid as JSON', async () => {
+    const source = await t.http().post('/api/v1/lead-sources').set('authorization', `Bearer ${ops}`).type('form').send({ name: `Form ${randomUUID()}`, sourceType: 'api' });
+    expect(source.status).toBe(415);
+    expect(source.body).toMatchObject({ status: 415, title: 'Unsupported Media Type', code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' });
+    const patch = await t.http().patch(`/api/v1/leads/${leadId}`).set('authorization', `Bearer ${ops}`).type('form').send({ city: 'Pune' });
+    expect(patch.status).toBe(415);
+    assertRejected(patch, 'PATCH as a form');
+  });
+
+  it('a JSON body that is not an object (null, an array, a number, a string) is 422 naming the body on every JSON route', async () => {
+    const got: string[] = [];
+    for (const route of routes()) {
+      for (const body of ['null', '[]', '[{"city":"Pune"}]', '7', '"Pune"']) {
+        const response = await t.http()[route.method](route.path).set('authorization', `Bearer ${ops}`).set('content-type', 'application/json').send(body);
+        got.push(`${route.method} ${route.path} ${body} → ${response.status} ${JSON.stringify(response.body.errors)}`);
+      }
+    }
+    expect(got.filter((line) => !line.endsWith('→ 422 [{"field":"body","message":"must be a JSON object"}]'))).toEqual([]);
   });
 
   it('POST /api/v1/leads: a hostile Idempotency-Key header is a 4xx problem or a valid create', async () => {

@@ -15,10 +15,10 @@ import {
 import { GatewaySimulator, SIMULATOR_DEFAULTS } from '../../../../test/support/gateway-simulator.js';
 import { startHostileNotificationsApp, type HostileNotificationsApp } from './hostile-app.js';
 
-const isJson = (text: string) => {
+const isJsonObject = (text: string) => {
   try {
-    JSON.parse(text);
-    return true;
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
   } catch {
     return false;
   }
@@ -162,18 +162,35 @@ describe('notifications-service API routes under hostile input (property-based, 
   }, PROPERTY_TIMEOUT);
 
   it('every route: a body that is not JSON, or JSON under a wrong content type, is a 4xx problem', async () => {
-    const types = ['application/json', 'text/plain', 'application/xml', 'application/octet-stream'];
+    const types = ['application/json', 'application/x-www-form-urlencoded', 'text/plain', 'application/xml', 'application/octet-stream'];
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...routes()), fc.constantFrom(...types), brokenJson, async (route, type, text) => {
         const response = await t.http()[route.method](route.path).set('authorization', `Bearer ${ops}`).set('content-type', type).send(text);
         const label = `${route.label} ${type} ${JSON.stringify(text).slice(0, 200)}`;
-        // A JSON literal such as `null` is JSON: Nest validates it as an empty body (a PUT of `{}` is valid).
-        if (type === 'application/json' && isJson(text)) assertHandled(response, label);
+        // Only a JSON object can be valid (a PUT of `{}` is); `null`, arrays, numbers and strings are a 422 naming the body.
+        if (type === 'application/json' && isJsonObject(text)) assertHandled(response, label);
         else assertRejected(response, label);
       }),
       { numRuns: RUNS },
     );
   }, PROPERTY_TIMEOUT);
+
+  it('a form-encoded body is 415 and a JSON body that is not an object is 422 naming the body, on every route', async () => {
+    const got: string[] = [];
+    for (const route of routes()) {
+      const form = await t.http()[route.method](route.path).set('authorization', `Bearer ${ops}`).type('form').send({ name: 'X' });
+      got.push(`${route.label} form → ${form.status} ${form.body.code}`);
+      for (const body of ['null', '[]', '7', '"X"']) {
+        const response = await t.http()[route.method](route.path).set('authorization', `Bearer ${ops}`).set('content-type', 'application/json').send(body);
+        got.push(`${route.label} ${body} → ${response.status} ${JSON.stringify(response.body.errors)}`);
+      }
+    }
+    const expected = routes().flatMap((route) => [
+      `${route.label} form → 415 FST_ERR_CTP_INVALID_MEDIA_TYPE`,
+      ...['null', '[]', '7', '"X"'].map((body) => `${route.label} ${body} → 422 [{"field":"body","message":"must be a JSON object"}]`),
+    ]);
+    expect(got).toEqual(expected);
+  });
 
   it('templates and recipients by id: random path ids are a 4xx problem, a template or a valid upsert', async () => {
     // Up to Fastify's maxParamLength (100); longer ids are the next test.
