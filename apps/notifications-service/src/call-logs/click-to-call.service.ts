@@ -25,9 +25,6 @@ export class ClickToCallService {
   ) {}
 
   async place(callerId: string, input: PlaceCallDto): Promise<ClickToCallView> {
-    if (!this.gateway) {
-      throw new DomainError('unavailable', ClickToCallErrorCode.NotConfigured, 'Voice calls are not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_VOICE_FROM)');
-    }
     const em = this.em.fork();
     const calleePhone = this.phone('calleePhone', input.calleePhone);
     const callerPhone = input.callerPhone
@@ -37,6 +34,10 @@ export class ClickToCallService {
       throw new DomainError('invalid', ClickToCallErrorCode.NoCallerPhone, 'Invalid request: callerPhone', [
         { field: 'callerPhone', message: 'give callerPhone, or put a phone on your recipient directory entry' },
       ]);
+    }
+    // After the input checks: a bad request is a 422 whether or not voice is configured.
+    if (!this.gateway) {
+      throw new DomainError('unavailable', ClickToCallErrorCode.NotConfigured, 'Voice calls are not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_VOICE_FROM)');
     }
     const row = em.create(ClickToCall, {
       callerId,

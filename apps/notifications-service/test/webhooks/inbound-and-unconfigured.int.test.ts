@@ -98,6 +98,18 @@ describe('webhooks without secrets configured', () => {
     expect(response.body.code).toBe('call.voice_not_configured');
   });
 
+  it('click-to-call without voice credentials still validates first: a bad phone or no caller phone is 422 naming the field', async () => {
+    const call = async (body: Record<string, unknown>) =>
+      request(h.app.getHttpServer()).post('/api/v1/calls').set('authorization', `Bearer ${await h.token('central_ops')}`).send(body);
+    const valid = { calleePhone: '+919812345678', callerPhone: randomPhone(), callType: 'introductory', contextType: 'lead', contextId: randomUUID() };
+    const got: string[] = [];
+    for (const body of [{ ...valid, calleePhone: 'not a phone' }, { ...valid, callerPhone: '12' }, { ...valid, callerPhone: undefined }, { ...valid, callType: 'x' }]) {
+      const response = await call(body);
+      got.push(`${response.status} ${response.body.errors?.map((e: { field: string }) => e.field).join(',')}`);
+    }
+    expect(got).toEqual(['422 calleePhone', '422 callerPhone', '422 callerPhone', '422 callType']);
+  });
+
   it('SendGrid events are refused (403) even when signed', async () => {
     const gatewayId = `sg${randomUUID().slice(0, 18)}`;
     const events = [{ event: 'delivered', timestamp: Math.floor(Date.now() / 1000), sg_message_id: `${gatewayId}.x` }];
