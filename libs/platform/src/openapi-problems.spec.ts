@@ -26,9 +26,9 @@ describe('addProblemResponses', () => {
     expect(document.components!.schemas!.Problem).toMatchObject({ required: ['type', 'title', 'status', 'detail'] });
   });
 
-  it('gives an /api route with an id and a body the auth, validation, not-found and conflict problems', () => {
+  it('gives an /api route with an id and a body the auth, validation, media-type, not-found and conflict problems', () => {
     expect(Object.keys(op('/api/v1/leads/{id}/transitions', 'post').responses).sort()).toEqual(
-      ['200', '400', '401', '403', '404', '409', '422', '429', '500', '503'].sort(),
+      ['200', '400', '401', '403', '404', '409', '415', '422', '429', '500', '503'].sort(),
     );
     const invalid = op('/api/v1/leads/{id}/transitions', 'post').responses['422'];
     expect(invalid.content['application/problem+json'].schema).toEqual({ $ref: '#/components/schemas/Problem' });

@@ -69,6 +69,12 @@ const standard: Record<string, { description: string; example: unknown }> = {
       code: 'lead.invalid_transition',
     }),
   },
+  '415': {
+    description: 'The body is of a media type this route does not take (JSON unless the route says otherwise)',
+    example: problem(415, 'Unsupported Media Type', 'Unsupported Media Type: application/x-www-form-urlencoded', {
+      code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+    }),
+  },
   '422': {
     description: 'Invalid input; `errors[]` names each rejected field',
     example: problem(422, 'Unprocessable Entity', 'Invalid request: pincode', {
@@ -101,6 +107,7 @@ function errorStatusesOf(path: string, method: string, operation: Operation): st
   if (operation.requestBody || operation.parameters?.some((p) => p.in === 'query' || p.in === 'path')) {
     statuses.push('400', '422');
   }
+  if (operation.requestBody) statuses.push('415');
   if (path.includes('{')) statuses.push('404');
   if (api && ['post', 'put', 'patch'].includes(method)) statuses.push('409');
   return statuses.sort();
