@@ -4,7 +4,7 @@ import { Migration20261121000100DefaultRules } from './20261121000100-default-ru
 import { Migration20261121230000UnmatchedReceipts } from './20261121230000-unmatched-receipts.js';
 import { Migration20261121233000ClickToCall } from './20261121233000-click-to-call.js';
 import { Migration20261122020000NotificationTraceparent } from './20261122020000-notification-traceparent.js';
-import { Migration20261122050000QueueTableAutovacuum } from './20261122050000-queue-table-autovacuum.js';
+import { Migration20261122050000QueueTables } from './20261122050000-queue-tables.js';
 
 /** Every migration of notifications-service in order; reviewed like code. */
 export const notificationsMigrations: MigrationObject[] = [
@@ -13,5 +13,5 @@ export const notificationsMigrations: MigrationObject[] = [
   { name: 'Migration20261121230000UnmatchedReceipts', class: Migration20261121230000UnmatchedReceipts },
   { name: 'Migration20261121233000ClickToCall', class: Migration20261121233000ClickToCall },
   { name: 'Migration20261122020000NotificationTraceparent', class: Migration20261122020000NotificationTraceparent },
-  { name: 'Migration20261122050000QueueTableAutovacuum', class: Migration20261122050000QueueTableAutovacuum },
+  { name: 'Migration20261122050000QueueTables', class: Migration20261122050000QueueTables },
 ];

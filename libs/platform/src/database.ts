@@ -69,3 +69,14 @@ export function ensureAutovacuum(url: string): Promise<'on' | 'turned on' | 'off
     }
   });
 }
+
+/**
+ * For the rest of the current transaction, plans without explicit sorts. A queue claim —
+ * `… ORDER BY due LIMIT n FOR UPDATE SKIP LOCKED` over an index on `due` — then reads that index in
+ * order and stops after n rows. On statistics older than a burst, PostgreSQL may instead scan the
+ * whole backlog and sort it (on disk, as the locking step above the sort keeps it from being a
+ * top-n sort) on every claim: seen here with 17,000 queued notifications, 160 ms a claim.
+ */
+export async function claimInIndexOrder(tx: { execute(sql: string): Promise<unknown> }): Promise<void> {
+  await tx.execute('set local enable_sort = off');
+}

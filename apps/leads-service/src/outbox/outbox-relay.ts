@@ -3,6 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Message } from 'kafkajs';
 import pg from 'pg';
+import { claimInIndexOrder } from '#platform/database';
 import { KafkaConnection } from '#platform/kafka';
 import { LEADS_CONFIG, type LeadsConfig } from '../config.js';
 import { OutboxMessage } from './outbox-message.entity.js';
@@ -130,6 +131,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         this.lockedOut = true;
         return 0;
       }
+      await claimInIndexOrder(em);
       // Plain SQL: the payload goes out as the JSON text it is stored as, with no entity hydration.
       const rows = await em.execute<OutboxRow[]>(
         `select position, topic, message_key, payload::text as payload, headers, created_at

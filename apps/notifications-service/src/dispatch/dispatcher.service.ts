@@ -2,6 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
+import { claimInIndexOrder } from '#platform/database';
 import { GroupCommit } from '#platform/group-commit';
 import { inSpan, SpanKind } from '#platform/tracing';
 import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../config.js';
@@ -58,7 +59,8 @@ type Mark = { id: string; change: (tx: EntityManager, notification: Notification
 @Injectable()
 export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(Dispatcher.name);
-  private readonly loop: WorkLoop;
+  /** Several loops claim side by side (SKIP LOCKED keeps them apart): one waits on the database while another sends. */
+  private readonly loops: WorkLoop[];
   private readonly limiter: RateLimiter;
   private readonly quiet: QuietHours | null;
   private readonly marks = new GroupCommit<Mark, void>(
@@ -73,23 +75,26 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly relay: OutboxRelay,
     @Inject(NOTIFICATIONS_CONFIG) private readonly config: NotificationsConfig,
   ) {
-    this.loop = new WorkLoop('dispatcher', () => this.dispatchDue(), config.DISPATCH_POLL_MS, this.logger);
+    this.loops = Array.from(
+      { length: config.DISPATCH_WORKERS },
+      (_, index) => new WorkLoop(`dispatcher ${index + 1}`, () => this.dispatchDue(), config.DISPATCH_POLL_MS, this.logger),
+    );
     this.limiter = new RateLimiter(config.SEND_RATE_PER_SECOND);
     this.quiet = parseQuietHours(config.QUIET_HOURS, config.QUIET_HOURS_TZ);
   }
 
   onApplicationBootstrap(): void {
-    this.loop.start();
+    for (const loop of this.loops) loop.start();
   }
 
   /** Stops before the ORM and the Kafka producer close (they go in onApplicationShutdown). */
   async onModuleDestroy(): Promise<void> {
-    await this.loop.stop();
+    await Promise.all(this.loops.map((loop) => loop.stop()));
   }
 
   /** Asks the dispatcher to look now (after new notifications were committed). */
   wake(): void {
-    this.loop.wake();
+    for (const loop of this.loops) loop.wake();
   }
 
   /** Claims and sends one batch of due notifications; returns how many rows it handled. */
@@ -108,6 +113,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private async claim(): Promise<{ handled: number; claimed: Claimed[] }> {
     return this.em.fork().transactional(async (tx) => {
       const now = this.clock.now();
+      await claimInIndexOrder(tx);
       const rows = await tx.find(
         Notification,
         { status: 'queued', nextAttemptAt: { $lte: now } },

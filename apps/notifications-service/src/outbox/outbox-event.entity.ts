@@ -3,7 +3,8 @@ import { defineEntity, p } from '@mikro-orm/core';
 const OutboxEventSchema = defineEntity({
   name: 'OutboxEvent',
   tableName: 'outbox_event',
-  indexes: [{ name: 'outbox_event_unpublished_index', properties: ['publishedAt', 'id'] }],
+  // The relay only ever reads unpublished rows in id order; published rows cost nothing.
+  indexes: [{ name: 'outbox_event_unpublished_index', properties: ['id'], where: { publishedAt: null } }],
   properties: {
     /** Publication order. */
     id: p.bigint('number').primary().autoincrement(),

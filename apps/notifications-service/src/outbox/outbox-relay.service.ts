@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Message } from 'kafkajs';
+import { claimInIndexOrder } from '#platform/database';
 import { KafkaConnection } from '#platform/kafka';
 import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../config.js';
 import { WorkLoop } from '../dispatch/work-loop.js';
@@ -51,6 +52,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   /** Publishes one batch; returns how many rows it published. */
   async publishBatch(limit = 100): Promise<number> {
     return this.em.fork().transactional(async (tx) => {
+      await claimInIndexOrder(tx);
       // Plain SQL: the payload goes out as the JSON text it is stored as, with no entity hydration.
       const rows = await tx.execute<OutboxRow[]>(
         `select id, event_id, topic, message_key, type, payload::text as payload, payload->>'traceparent' as traceparent
