@@ -55,6 +55,7 @@ const schema = z.object({
   /** How often the dispatcher and the outbox relay look for work when nothing woke them. */
   DISPATCH_POLL_MS: z.coerce.number().int().min(10).default(500),
   DISPATCH_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(50),
+  DISPATCH_WORKERS: z.coerce.number().int().min(1).max(32).default(8),
 });
 
 export type NotificationsConfig = z.infer<typeof schema>;
