@@ -114,3 +114,24 @@ export async function measurePipeline(options: {
     processed,
   };
 }
+
+/**
+ * Waits until notifications-service has no queued notification left that is due, so that what comes
+ * next (the read path) is measured on a machine no longer busy sending the earlier phases' messages.
+ */
+export async function waitForQuietDispatcher(options: {
+  notificationsDb: pg.Pool;
+  timeoutMs: number;
+  onProgress?: (queued: number) => void;
+}): Promise<number> {
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    const { rows } = await options.notificationsDb.query<{ n: string }>(
+      `select count(*) as n from notification where status = 'queued' and next_attempt_at <= now()`,
+    );
+    const queued = Number(rows[0].n);
+    options.onProgress?.(queued);
+    if (queued === 0 || Date.now() > deadline) return queued;
+    await sleep(1_000);
+  }
+}

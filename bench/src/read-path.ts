@@ -38,7 +38,9 @@ interface ListQuery {
   after?: { createdAt: Date; id: string };
 }
 
-const FLOOR_SQL = `select * from leads where status = $1 and city = $2
+// The statement leads-service runs for `GET /api/v1/leads?status=…&city=…[&cursor=…]` (its city filter is
+// case-insensitive: ILIKE), so the floor differs from the system only in what surrounds the query.
+const FLOOR_SQL = `select * from leads where status = $1 and city ilike $2
   and ($3::timestamptz is null or created_at < $3 or (created_at = $3 and id < $4::uuid))
   order by created_at desc, id desc limit 51`;
 

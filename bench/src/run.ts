@@ -8,7 +8,7 @@ import { measureDatabaseFloor } from './floor-database.js';
 import { measureKafkaFloor } from './floor-kafka.js';
 import { runHttpLoad } from './http-load.js';
 import { generateLead } from './lead-generator.js';
-import { endToEndLatency, measurePipeline } from './pipeline.js';
+import { endToEndLatency, measurePipeline, waitForQuietDispatcher } from './pipeline.js';
 import { measureReadPath, seedLeads } from './read-path.js';
 import { formatTable, writeResults, type BenchResults } from './report.js';
 
@@ -95,6 +95,11 @@ try {
     onProgress: (done, total) => progress(`  consumed ${done}/${total}`),
   });
   progress(`pipeline: ${pipeline.eventsPerSec.toFixed(0)} events/s consumed, ${pipeline.sentPerSec.toFixed(0)} SMS/s sent`);
+  const stillQueued = await waitForQuietDispatcher({
+    notificationsDb, timeoutMs: 600_000,
+    onProgress: (queued) => progress(`  waiting for the dispatcher to send what is queued: ${queued} left`),
+  });
+  if (stillQueued) progress(`  ${stillQueued} notifications still queued after 10 min; the read path shares the machine with them`);
 
   progress(`read path: seeding to ${plan.readRows.toLocaleString('en')} leads (once per bench database)…`);
   await seedLeads(leadsDb, floorSource, plan.readRows, (line) => progress(`  ${line}`));
