@@ -35,6 +35,11 @@ export class WorkLoop {
     await this.current;
   }
 
+  /** Waiting for work (a poll interval or a wake-up), not working. */
+  get sleeping(): boolean {
+    return this.wakeUp !== null;
+  }
+
   wake(): void {
     this.woken = true;
     this.wakeUp?.();
