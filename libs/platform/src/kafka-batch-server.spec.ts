@@ -1,5 +1,5 @@
 import type { KafkaMessage } from 'kafkajs';
-import { inKeyOrder } from './kafka-batch-server.js';
+import { inKeyOrder, isForOthers } from './kafka-batch-server.js';
 
 const message = (offset: number, key: string | null): KafkaMessage =>
   ({ offset: String(offset), key: key === null ? null : Buffer.from(key), value: null, headers: {}, timestamp: '0', attributes: 0 }) as KafkaMessage;
@@ -61,5 +61,21 @@ describe('inKeyOrder', () => {
     ).rejects.toBe(failure);
     // Key a stops at its failure (offset 2 waits for the redelivery); key b is done.
     expect(handled).toEqual(['1', '3']);
+  });
+});
+
+describe('isForOthers', () => {
+  const typed = (type: string | Buffer | undefined): KafkaMessage => ({ ...message(0, 'k'), headers: type === undefined ? {} : { 'ce-type': type } });
+  const callLogs = new Set(['chargesol.call.logged']);
+
+  it('skips a message whose ce-type header names a type the handler does not read', () => {
+    expect(isForOthers(typed(Buffer.from('chargesol.notification.sent')), callLogs)).toBe(true);
+    expect(isForOthers(typed('chargesol.notification.sent'), callLogs)).toBe(true);
+  });
+
+  it('keeps a message of a type the handler reads, one without the header, and everything when the handler reads all types', () => {
+    expect(isForOthers(typed(Buffer.from('chargesol.call.logged')), callLogs)).toBe(false);
+    expect(isForOthers(typed(undefined), callLogs)).toBe(false);
+    expect(isForOthers(typed(Buffer.from('chargesol.notification.sent')), undefined)).toBe(false);
   });
 });

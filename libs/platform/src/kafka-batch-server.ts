@@ -1,5 +1,6 @@
 import { type KafkaOptions, ServerKafka } from '@nestjs/microservices';
 import type { Consumer, KafkaMessage } from 'kafkajs';
+import { consumedEvents } from './metrics.js';
 
 /** Key chains of one fetched batch that are handled at the same time. */
 const CHAINS_PER_BATCH = 8;
@@ -47,7 +48,29 @@ export async function inKeyOrder(
  * that fails (a message that could not even be dead-lettered) is fetched again, and the inboxes
  * make the redelivery of its handled messages harmless.
  */
+/**
+ * The `@EventPattern` extras of a consumer that handles only some event types of its topic:
+ * `@EventPattern(topic, { eventTypes: [...] })`. A message whose `ce-type` header (the CloudEvents
+ * Kafka binding's type) names another type is skipped before it is parsed or routed; it is some
+ * other consumer's event, and whether its body is well formed is that consumer's business. A
+ * message without the header still goes to the handler, which validates it (and dead-letters it).
+ */
+export interface EventTypeFilter {
+  eventTypes?: readonly string[];
+}
+
+/** Whether a message of `topic` is skipped unread under its handler's `eventTypes`. */
+export function isForOthers(message: KafkaMessage, eventTypes: ReadonlySet<string> | undefined): boolean {
+  if (!eventTypes) return false;
+  const header = message.headers?.['ce-type'];
+  const type = Array.isArray(header) ? header[0] : header;
+  return type !== undefined && !eventTypes.has(type.toString());
+}
+
 export class KeyOrderedKafkaServer extends ServerKafka {
+  /** Per topic, the event types its handler reads (from its EventTypeFilter), or undefined for all. */
+  private readonly eventTypes = new Map<string, ReadonlySet<string> | undefined>();
+
   constructor(options: Required<KafkaOptions>['options']) {
     super(options);
   }
@@ -59,10 +82,22 @@ export class KeyOrderedKafkaServer extends ServerKafka {
       ...(this.options.run ?? {}),
       eachBatchAutoResolve: true,
       eachBatch: async ({ batch, heartbeat, pause }) => {
-        await inKeyOrder(batch.messages, (message) =>
+        const eventTypes = this.eventTypesOf(batch.topic);
+        const messages = batch.messages.filter((message) => !isForOthers(message, eventTypes));
+        const skipped = batch.messages.length - messages.length;
+        if (skipped) consumedEvents.inc({ topic: batch.topic, outcome: 'skipped' }, skipped);
+        await inKeyOrder(messages, (message) =>
           this.handleMessage({ topic: batch.topic, partition: batch.partition, message, heartbeat, pause }),
         );
       },
     });
+  }
+
+  private eventTypesOf(topic: string): ReadonlySet<string> | undefined {
+    if (!this.eventTypes.has(topic)) {
+      const types = (this.messageHandlers.get(topic)?.extras as EventTypeFilter | undefined)?.eventTypes;
+      this.eventTypes.set(topic, types ? new Set(types) : undefined);
+    }
+    return this.eventTypes.get(topic);
   }
 }

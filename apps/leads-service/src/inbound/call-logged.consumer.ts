@@ -2,6 +2,7 @@ import { Controller, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, type KafkaContext } from '@nestjs/microservices';
 import { NotificationEventTypes, parseMessage, Topics, type NotificationEventData } from '#contracts';
 import { consumeWithPolicy, KafkaConnection } from '#platform/kafka';
+import type { EventTypeFilter } from '#platform/kafka-batch-server';
 import { LeadWorkflowService } from '../leads/lead-workflow.service.js';
 
 /** Reads `notifications.events.v1`: a connected introductory call marks the lead contacted. */
@@ -14,7 +15,9 @@ export class CallLoggedConsumer {
     private readonly kafka: KafkaConnection,
   ) {}
 
-  @EventPattern(Topics.NotificationEvents)
+  // Only call logs concern leads: the topic's other events (three sends per lead) are skipped by
+  // their ce-type header, unread (KeyOrderedKafkaServer).
+  @EventPattern(Topics.NotificationEvents, { eventTypes: [NotificationEventTypes.CallLogged] } satisfies EventTypeFilter)
   async onNotificationEvent(@Ctx() ctx: KafkaContext): Promise<void> {
     await consumeWithPolicy(
       ctx,

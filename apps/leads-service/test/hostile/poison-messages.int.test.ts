@@ -120,6 +120,26 @@ describe(`leads-service consumers under poison messages (real Kafka, seed ${POIS
     expect(inboundDlq.has(unknownId)).toBe(false);
   }, 90_000);
 
+  it(`${Topics.NotificationEvents}: a message whose ce-type header names another consumer's event is skipped unread; the same bytes typed as a call log are dead-lettered`, async () => {
+    const key = `hostile-typed-${unique()}`;
+    const othersId = randomUUID();
+    const oursId = randomUUID();
+    const untypedId = randomUUID();
+    await producer.send({
+      topic: Topics.NotificationEvents,
+      messages: [
+        { key, value: '{not json', headers: { ...poisonTag(othersId), 'ce-type': NotificationEventTypes.Sent } },
+        { key, value: '{not json', headers: { ...poisonTag(oursId), 'ce-type': NotificationEventTypes.CallLogged } },
+        // Without the header the body decides, and a body that is not an event is dead-lettered.
+        { key, value: '{not json', headers: poisonTag(untypedId) },
+      ],
+    });
+    // The partition is read in order: once the last one is in the DLQ, the first was decided.
+    await notificationsDlq.tagged(untypedId);
+    expect((await notificationsDlq.tagged(oursId)).headers?.[DlqHeaders.Error]?.toString()).toBeTruthy();
+    expect(notificationsDlq.has(othersId)).toBe(false);
+  }, 90_000);
+
   it(`${Topics.NotificationEvents}: random messages never block — a connected intro call after them is still applied`, async () => {
     const lead = await t
       .http()
