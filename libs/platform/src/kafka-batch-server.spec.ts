@@ -65,7 +65,7 @@ describe('inKeyOrder', () => {
 });
 
 describe('isForOthers', () => {
-  const typed = (type: string | Buffer | undefined): KafkaMessage => ({ ...message(0, 'k'), headers: type === undefined ? {} : { 'ce-type': type } });
+  const typed = (type: string | Buffer | undefined) => ({ ...message(0, 'k'), headers: type === undefined ? {} : { 'ce-type': type } }) as KafkaMessage;
   const callLogs = new Set(['chargesol.call.logged']);
 
   it('skips a message whose ce-type header names a type the handler does not read', () => {
