@@ -1,14 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger } from '@nestjs/common';
 import { Histogram } from 'prom-client';
-import { type KnownEvent, LeadEventTypes, type LeadSnapshot, parseMessage } from '#contracts';
+import {
+  type KnownEvent,
+  LeadEventTypes,
+  type LeadSnapshot,
+  type NotificationChannel,
+  type NotificationContextType,
+  parseMessage,
+} from '#contracts';
 import { GroupCommit } from '#platform/group-commit';
 import { traceparentOf, validTraceparent } from '#platform/tracing';
 import { Dispatcher } from '../dispatch/dispatcher.service.js';
 import { Clock } from '../dispatch/clock.js';
 import { DispatchErrorCode } from '../dispatch/dispatch.errors.js';
-import { Notification } from '../notifications/notification.entity.js';
-import { enqueueNotificationFailed } from '../outbox/outbox.js';
+import { insertOutboxEvents, type NotificationFacts, notificationFailed, type OutboxRecord } from '../outbox/outbox.js';
 import { OutboxRelay } from '../outbox/outbox-relay.service.js';
 import { addressFor } from '../recipients/addresses.js';
 import { upsertCustomersFromLeads } from '../recipients/customer-directory.js';
@@ -30,6 +37,61 @@ type LeadEvent = Extract<KnownEvent, { data: { lead: LeadSnapshot } }>;
  * Only for values without commas, quotes, braces or spaces: uuids, event types, integers.
  */
 const pgArray = (values: readonly (string | number)[]) => `{${values.join(',')}}`;
+/** A notification row as `insertNotifications` writes it. */
+interface NewNotification {
+  id: string;
+  recipient_id: string;
+  channel: NotificationChannel;
+  template_id: number;
+  subject: string;
+  body: string;
+  html_body: string | null;
+  context_type: NotificationContextType;
+  context_id: string;
+  status: 'queued' | 'failed';
+  address: string | null;
+  last_error_code: string | null;
+  last_error_message: string | null;
+  event_id: string;
+  traceparent: string | null;
+}
+
+const factsOfNew = (row: NewNotification, rule: NotificationRule): NotificationFacts => ({
+  notificationId: row.id,
+  recipientId: row.recipient_id,
+  channel: row.channel,
+  contextType: row.context_type,
+  contextId: row.context_id,
+  templateName: rule.template.name,
+  gatewayMessageId: null,
+  traceparent: row.traceparent,
+});
+
+/**
+ * Writes a batch's notifications with one statement, and counts each event's into its inbox row
+ * in the same statement (data-modifying CTE): no entities, one round trip whatever the batch size.
+ */
+async function insertNotifications(tx: EntityManager, rows: readonly NewNotification[], now: Date): Promise<void> {
+  if (!rows.length) return;
+  await tx.execute(
+    `with created as (
+       insert into notification (id, recipient_id, channel, template_id, subject, body, html_body, context_type, context_id,
+                                 status, address, attempts, next_attempt_at, last_error_code, last_error_message, event_id,
+                                 traceparent, created_at, updated_at)
+       select n.id, n.recipient_id, n.channel, n.template_id, n.subject, n.body, n.html_body, n.context_type, n.context_id,
+              n.status, n.address, 0, ?, n.last_error_code, n.last_error_message, n.event_id, n.traceparent, ?, ?
+         from json_to_recordset(?::json) as n(id uuid, recipient_id text, channel text, template_id int, subject text, body text,
+              html_body text, context_type text, context_id uuid, status text, address text, last_error_code text,
+              last_error_message text, event_id uuid, traceparent text)
+       returning event_id
+     )
+     update inbox_event i set notifications = c.n
+       from (select event_id, count(*)::int as n from created group by event_id) c
+      where i.event_id = c.event_id`,
+    [now, now, now, JSON.stringify(rows)],
+  );
+}
+
 /** The optional fields of lead events that rules and templates use. */
 type EventFields = { from?: LeadSnapshot['status']; to?: LeadSnapshot['status']; reason?: string | null; assignedToId?: string };
 
@@ -109,22 +171,22 @@ export class LeadEventsService {
       );
 
       const created = new Map<string, number>();
+      const rows: NewNotification[] = [];
+      const failures: OutboxRecord[] = [];
       for (const { event, data, customer, targets } of plans) {
         let n = 0;
         for (const { rule, recipientId } of targets) {
           const recipient = recipientId === customer?.id ? customer : recipientId ? (recipients.get(recipientId) ?? null) : null;
-          if (this.notify(tx, event, rule, data, recipientId, recipient, now)) n++;
+          const row = this.notification(event, rule, data, recipientId, recipient);
+          if (!row) continue;
+          rows.push(row);
+          if (row.status === 'failed') failures.push(notificationFailed(factsOfNew(row, rule), { errorCode: row.last_error_code, errorMessage: row.last_error_message ?? '' }, now));
+          n++;
         }
         created.set(event.id, n);
       }
-      const counted = [...created].filter(([, n]) => n > 0);
-      if (counted.length) {
-        await tx.execute(
-          `update inbox_event i set notifications = v.n
-             from unnest(?::uuid[], ?::int[]) as v(event_id, n) where i.event_id = v.event_id`,
-          [pgArray(counted.map(([id]) => id)), pgArray(counted.map(([, n]) => n))],
-        );
-      }
+      await insertNotifications(tx, rows, now);
+      await insertOutboxEvents(tx, failures, now);
       return created;
     });
     if ([...counts.values()].some((n) => n > 0)) {
@@ -169,40 +231,43 @@ export class LeadEventsService {
     return byType;
   }
 
-  /** Creates the rule's notification for this event (rendered, or failed when it does not render). */
-  private notify(
-    tx: EntityManager,
+  /** The rule's notification for this event (rendered, or failed when it does not render); null when there is no one to address. */
+  private notification(
     event: LeadEvent,
     rule: NotificationRule,
     data: EventFields,
     recipientId: string | null,
     recipient: Recipient | null,
-    now: Date,
-  ): boolean {
+  ): NewNotification | null {
     const { lead } = event.data;
     if (!recipientId) {
       // Only an assignee can be missing (an unassigned lead); nothing to address.
       this.logger.warn({ eventId: event.id, ruleId: rule.id, audience: rule.audience }, 'rule has no recipient for this lead');
-      return false;
+      return null;
     }
     // A lead whose phone is not a number still reaches the customer by email; its SMS/WhatsApp
     // are kept as failed (no address) rather than silently dropped.
     const contact = recipient ?? (rule.audience === 'customer' ? { email: lead.customerEmail } : null);
     const address = contact ? addressFor(rule.template.channel, contact) : null;
-    if (!address && rule.skipWithoutAddress) return false;
+    if (!address && rule.skipWithoutAddress) return null;
 
-    const notification = tx.create(Notification, {
-      recipientId,
+    const row: NewNotification = {
+      id: randomUUID(),
+      recipient_id: recipientId,
       channel: rule.template.channel,
-      template: rule.template,
+      template_id: rule.template.id,
+      subject: '',
       body: '',
-      contextType: rule.contextType,
-      contextId: lead.id,
+      html_body: null,
+      context_type: rule.contextType,
+      context_id: lead.id,
+      status: 'queued',
       address,
-      eventId: event.id,
+      last_error_code: null,
+      last_error_message: null,
+      event_id: event.id,
       traceparent: event.traceparent ?? null,
-      nextAttemptAt: now,
-    });
+    };
     try {
       const context = {
         lead,
@@ -210,19 +275,18 @@ export class LeadEventsService {
         recipient: { id: recipientId, name: recipient?.name ?? (rule.audience === 'customer' ? lead.customerName : '') },
       };
       const rendered = this.renderer.render(rule.template, context);
-      notification.subject = rendered.subject.slice(0, 255);
-      notification.body = rendered.body;
-      notification.htmlBody = rendered.html;
+      row.subject = rendered.subject.slice(0, 255);
+      row.body = rendered.body;
+      row.html_body = rendered.html;
     } catch (error) {
       // A broken template fails loudly (a failed notification and event, an error log) without
       // holding back the event's other messages.
-      notification.status = 'failed';
-      notification.lastErrorCode = DispatchErrorCode.TemplateRender;
-      notification.lastErrorMessage = (error as Error).message;
-      enqueueNotificationFailed(tx, notification, now);
+      row.status = 'failed';
+      row.last_error_code = DispatchErrorCode.TemplateRender;
+      row.last_error_message = (error as Error).message;
       this.logger.error({ eventId: event.id, templateId: rule.template.id, err: (error as Error).message }, 'template did not render');
     }
-    return true;
+    return row;
   }
 
   private audienceId(
