@@ -1,4 +1,5 @@
-import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import { type EntityManager, MikroORM, type Options } from '@mikro-orm/postgresql';
+import { CompiledQuery, type Transaction } from 'kysely';
 import pg from 'pg';
 
 /** Runs `work` on a connection to the server's `postgres` database, with the target database's name. */
@@ -79,4 +80,17 @@ export function ensureAutovacuum(url: string): Promise<'on' | 'turned on' | 'off
  */
 export async function claimInIndexOrder(tx: { execute(sql: string): Promise<unknown> }): Promise<void> {
   await tx.execute('set local enable_sort = off');
+}
+
+/**
+ * Runs one statement with its parameters bound by the driver (`$1`, `$2`, …: the extended query
+ * protocol), in the entity manager's transaction when it has one. MikroORM's `execute` inlines
+ * every parameter into the SQL text on the client, escaping each value; for the set-wise
+ * statements, whose parameters are whole batches as JSON, that costs more CPU than the statement
+ * itself. Arrays bind as PostgreSQL arrays, dates as timestamps.
+ */
+export async function queryRows<Row extends object>(em: EntityManager, sql: string, params: readonly unknown[]): Promise<Row[]> {
+  const executor = em.getTransactionContext<Transaction<Record<string, never>>>() ?? em.getConnection().getClient();
+  const result = await executor.executeQuery<Row>(CompiledQuery.raw(sql, [...params]));
+  return result.rows;
 }

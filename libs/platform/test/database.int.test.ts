@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
-import { claimInIndexOrder } from '../src/database.js';
+import { claimInIndexOrder, queryRows } from '../src/database.js';
 
 describe('claimInIndexOrder (real PostgreSQL)', () => {
   const client = new pg.Client({ connectionString: process.env.LEADS_DATABASE_URL });
@@ -33,5 +35,44 @@ describe('claimInIndexOrder (real PostgreSQL)', () => {
     }
     // Only for that transaction.
     expect((await client.query('show enable_sort')).rows[0].enable_sort).toBe('on');
+  });
+});
+
+describe('queryRows (real PostgreSQL through MikroORM)', () => {
+  let orm: MikroORM;
+
+  beforeAll(async () => {
+    orm = await MikroORM.init({ clientUrl: process.env.LEADS_DATABASE_URL, entities: [], discovery: { warnWhenNoEntities: false } });
+    await orm.em.getConnection().execute('create table if not exists query_rows_probe (id uuid primary key, at timestamptz not null, tags text[] not null, note text)');
+  });
+  afterAll(async () => {
+    await orm.em.getConnection().execute('drop table if exists query_rows_probe');
+    await orm.close(true);
+  });
+
+  it('binds arrays, dates and JSON text as parameters, quotes and all, and returns the rows', async () => {
+    const at = new Date('2026-12-02T10:00:00.000Z');
+    const note = `it's "quoted", with \\ and ? and $1`;
+    const rows = await queryRows<{ id: string; at: Date; tags: string[]; note: string }>(
+      orm.em,
+      `insert into query_rows_probe (id, at, tags, note)
+         select v.id, $1, $2, v.note from json_to_recordset($3::json) as v(id uuid, note text) returning *`,
+      [at, ['a,b', 'c "d"'], JSON.stringify([{ id: randomUUID(), note }])],
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ tags: ['a,b', 'c "d"'], note });
+    expect(new Date(rows[0].at).toISOString()).toBe(at.toISOString());
+  });
+
+  it("runs in the entity manager's transaction: a rollback takes its write back", async () => {
+    const id = randomUUID();
+    await expect(
+      orm.em.fork().transactional(async (tx) => {
+        await queryRows(tx, `insert into query_rows_probe (id, at, tags) values ($1, now(), '{}')`, [id]);
+        expect(await queryRows(tx, 'select id from query_rows_probe where id = $1', [id])).toHaveLength(1);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(await queryRows(orm.em, 'select id from query_rows_probe where id = $1', [id])).toHaveLength(0);
   });
 });

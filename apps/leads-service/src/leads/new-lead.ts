@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { EntityManager as SqlEntityManager } from '@mikro-orm/postgresql';
 import { LeadEventTypes } from '#contracts';
+import { queryRows } from '#platform/database';
 import { LeadSource } from '../lead-sources/lead-source.entity.js';
 import { leadChangeRecords, logLeadChange, type Actor } from './lead-change-log.js';
 import type { NormalizedLeadContact } from './lead-input.js';
@@ -56,7 +57,7 @@ export async function insertNewLead(
 ): Promise<NewLeadInsert> {
   const lead = newLead({ ...input, source: em.getReference(LeadSource, input.sourceId) });
   const { history, message } = leadChangeRecords(lead, { type: LeadEventTypes.Created, actor, toStatus: 'new' });
-  const [row] = await em.execute<{ source_found: boolean; created: boolean }[]>(INSERT_NEW_LEAD, [
+  const [row] = await queryRows<{ source_found: boolean; created: boolean }>(em, INSERT_NEW_LEAD, [
     input.sourceId,
     input.sourceOfOem,
     input.sourceOfOem,
@@ -76,19 +77,19 @@ export async function insertNewLead(
 // entities; `apps/leads-service/test/leads-api.int.test.ts` compares these rows with addNewLead's.
 const INSERT_NEW_LEAD = `
 with source as (
-  select id from lead_sources where id = ? and (?::uuid is null or oem_id is null or oem_id = ?::uuid)
+  select id from lead_sources where id = $1 and ($2::uuid is null or oem_id is null or oem_id = $3::uuid)
 ), lead as (
   insert into leads (id, oem_id, customer_name, customer_phone, customer_email, address_line1, address_line2, city, state,
                      pincode, latitude, longitude, status, held_from_status, charger_model, assigned_to_id,
                      intro_call_completed, external_ref, created_at, updated_at, source_id)
-  select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, source.id from source
+  select $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, source.id from source
   on conflict (source_id, external_ref) do nothing
   returning id
 ), history as (
   insert into lead_history (id, action, actor_id, actor_role, from_status, to_status, changes, reason, created_at, lead_id)
-  select ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, lead.id from lead
+  select $24, $25, $26, $27, $28, $29, $30::jsonb, $31, $32, lead.id from lead
 ), outbox as (
   insert into outbox_messages (event_id, aggregate_id, topic, message_key, payload, headers, created_at)
-  select ?, ?, ?, ?, ?::jsonb, ?::jsonb, ? from lead
+  select $33, $34, $35, $36, $37::jsonb, $38::jsonb, $39 from lead
 )
 select exists (select 1 from source) as source_found, exists (select 1 from lead) as created`;

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { NotificationChannel, NotificationContextType } from '#contracts';
-import { claimInIndexOrder } from '#platform/database';
+import { claimInIndexOrder, queryRows } from '#platform/database';
 import { insertOutboxEvents, type NotificationFacts, notificationFailed, outboxColumns, type OutboxRecord } from '../outbox/outbox.js';
 import type { ContactPoints } from '../recipients/addresses.js';
 
@@ -144,12 +144,13 @@ function toDue(row: DueRow): DueNotification & { current: RowUpdate } {
 /** Writes the rows' new state with one statement, and their events with it. */
 async function writeRows(tx: EntityManager, rows: RowUpdate[], events: OutboxRecord[], now: Date): Promise<void> {
   if (rows.length) {
-    await tx.execute(
+    await queryRows(
+      tx,
       `update notification n
           set status = v.status, address = v.address, attempts = v.attempts, next_attempt_at = v.next_attempt_at,
               sent_at = v.sent_at, gateway_message_id = v.gateway_message_id, provider = v.provider,
-              last_error_code = v.last_error_code, last_error_message = v.last_error_message, updated_at = ?
-         from json_to_recordset(?::json) as v(id uuid, status text, address text, attempts int, next_attempt_at timestamptz,
+              last_error_code = v.last_error_code, last_error_message = v.last_error_message, updated_at = $1
+         from json_to_recordset($2::json) as v(id uuid, status text, address text, attempts int, next_attempt_at timestamptz,
               sent_at timestamptz, gateway_message_id text, provider text, last_error_code text, last_error_message text)
         where n.id = v.id`,
       [
@@ -195,10 +196,11 @@ export class NotificationQueue {
   ): Promise<{ handled: number; claimed: DueNotification[] }> {
     return this.em.fork().transactional(async (tx) => {
       await claimInIndexOrder(tx);
-      const rows = await tx.execute<DueRow[]>(
+      const rows = await queryRows<DueRow>(
+        tx,
         `${SELECT_DUE}
-          where n.status = 'queued' and n.next_attempt_at <= ?
-          order by n.next_attempt_at limit ? for update of n skip locked`,
+          where n.status = 'queued' and n.next_attempt_at <= $1
+          order by n.next_attempt_at limit $2 for update of n skip locked`,
         [now, limit],
       );
       const claimed: DueNotification[] = [];
@@ -235,7 +237,7 @@ export class NotificationQueue {
     const events = outcomes.flatMap((outcome) =>
       outcome.kind === 'retry' ? [] : [{ notification_id: outcome.id, ...outboxColumns(outcome.event) }],
     );
-    const [row] = await this.em.getConnection().execute<{ marked: number }[]>(RECORD_OUTCOMES, [
+    const [row] = await queryRows<{ marked: number }>(this.em, RECORD_OUTCOMES, [
       JSON.stringify(
         outcomes.map((outcome) => ({
           id: outcome.id,
@@ -249,7 +251,6 @@ export class NotificationQueue {
         })),
       ),
       now,
-      now,
       JSON.stringify(events),
     ]);
     return row.marked;
@@ -258,7 +259,7 @@ export class NotificationQueue {
 
 const RECORD_OUTCOMES = `
 with outcome as (
-  select * from json_to_recordset(?::json) as v(id uuid, kind text, sent_at timestamptz, gateway_message_id text,
+  select * from json_to_recordset($1::json) as v(id uuid, kind text, sent_at timestamptz, gateway_message_id text,
     provider text, code text, message text, next_attempt_at timestamptz)
 ), current as (
   select n.id, n.status from notification n join outcome o on o.id = n.id for update of n
@@ -271,14 +272,14 @@ with outcome as (
          last_error_code = case when o.kind = 'sent' then n.last_error_code else o.code end,
          last_error_message = case when o.kind = 'sent' then n.last_error_message else o.message end,
          next_attempt_at = case when o.kind = 'retry' and c.status = 'queued' then o.next_attempt_at else n.next_attempt_at end,
-         updated_at = ?
+         updated_at = $2
     from outcome o join current c on c.id = o.id
    where n.id = o.id
   returning n.id, o.kind, c.status as was
 ), events as (
   insert into outbox_event (event_id, topic, message_key, type, payload, created_at)
-  select e.event_id, e.topic, e.message_key, e.type, e.payload, ?
-    from json_to_recordset(?::json) as e(notification_id uuid, event_id uuid, topic text, message_key text, type text, payload jsonb)
+  select e.event_id, e.topic, e.message_key, e.type, e.payload, $2
+    from json_to_recordset($3::json) as e(notification_id uuid, event_id uuid, topic text, message_key text, type text, payload jsonb)
     join marked m on m.id = e.notification_id
    where m.kind = 'sent' or m.was = 'queued'
 )

@@ -10,6 +10,7 @@ import {
   type NotificationContextType,
   parseMessage,
 } from '#contracts';
+import { queryRows } from '#platform/database';
 import { GroupCommit } from '#platform/group-commit';
 import { traceparentOf, validTraceparent } from '#platform/tracing';
 import { Dispatcher } from '../dispatch/dispatcher.service.js';
@@ -32,11 +33,6 @@ const batchSize = new Histogram({
   buckets: [1, 2, 4, 8, 12, 16, 32, 64],
 });
 type LeadEvent = Extract<KnownEvent, { data: { lead: LeadSnapshot } }>;
-/**
- * A PostgreSQL array literal for a bound parameter (the driver would expand a JS array into a list).
- * Only for values without commas, quotes, braces or spaces: uuids, event types, integers.
- */
-const pgArray = (values: readonly (string | number)[]) => `{${values.join(',')}}`;
 /** A notification row as `insertNotifications` writes it. */
 interface NewNotification {
   id: string;
@@ -73,14 +69,15 @@ const factsOfNew = (row: NewNotification, rule: NotificationRule): NotificationF
  */
 async function insertNotifications(tx: EntityManager, rows: readonly NewNotification[], now: Date): Promise<void> {
   if (!rows.length) return;
-  await tx.execute(
+  await queryRows(
+    tx,
     `with created as (
        insert into notification (id, recipient_id, channel, template_id, subject, body, html_body, context_type, context_id,
                                  status, address, attempts, next_attempt_at, last_error_code, last_error_message, event_id,
                                  traceparent, created_at, updated_at)
        select n.id, n.recipient_id, n.channel, n.template_id, n.subject, n.body, n.html_body, n.context_type, n.context_id,
-              n.status, n.address, 0, ?, n.last_error_code, n.last_error_message, n.event_id, n.traceparent, ?, ?
-         from json_to_recordset(?::json) as n(id uuid, recipient_id text, channel text, template_id int, subject text, body text,
+              n.status, n.address, 0, $1, n.last_error_code, n.last_error_message, n.event_id, n.traceparent, $1, $1
+         from json_to_recordset($2::json) as n(id uuid, recipient_id text, channel text, template_id int, subject text, body text,
               html_body text, context_type text, context_id uuid, status text, address text, last_error_code text,
               last_error_message text, event_id uuid, traceparent text)
        returning event_id
@@ -88,7 +85,7 @@ async function insertNotifications(tx: EntityManager, rows: readonly NewNotifica
      update inbox_event i set notifications = c.n
        from (select event_id, count(*)::int as n from created group by event_id) c
       where i.event_id = c.event_id`,
-    [now, now, now, JSON.stringify(rows)],
+    [now, JSON.stringify(rows)],
   );
 }
 
@@ -198,11 +195,12 @@ export class LeadEventsService {
 
   /** Inserts the batch's inbox rows; returns the ids that were new (a redelivered event inserts nothing). */
   private async claimInbox(tx: EntityManager, events: LeadEvent[], now: Date): Promise<Set<string>> {
-    const rows = await tx.execute<{ event_id: string }[]>(
+    const rows = await queryRows<{ event_id: string }>(
+      tx,
       `insert into inbox_event (event_id, type, notifications, processed_at)
-         select id, type, 0, ? from unnest(?::uuid[], ?::text[]) as e(id, type)
+         select id, type, 0, $1 from unnest($2::uuid[], $3::text[]) as e(id, type)
        on conflict (event_id) do nothing returning event_id`,
-      [now, pgArray(events.map((event) => event.id)), pgArray(events.map((event) => event.type))],
+      [now, events.map((event) => event.id), events.map((event) => event.type)],
     );
     return new Set(rows.map((row) => row.event_id));
   }

@@ -1,5 +1,6 @@
 import { wrap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { queryRows } from '#platform/database';
 import { createCloudEvent, NotificationEventTypes, type NotificationEventData, Topics } from '#contracts';
 import type { Notification } from '../notifications/notification.entity.js';
 import { OutboxEvent } from './outbox-event.entity.js';
@@ -94,9 +95,10 @@ export const outboxColumns = (event: OutboxRecord) => ({
 /** Writes outbox rows with one statement, in the caller's transaction (the set-wise paths). */
 export async function insertOutboxEvents(tx: EntityManager, events: readonly OutboxRecord[], now: Date): Promise<void> {
   if (!events.length) return;
-  await tx.execute(
+  await queryRows(
+    tx,
     `insert into outbox_event (event_id, topic, message_key, type, payload, created_at)
-       select e.event_id, e.topic, e.message_key, e.type, e.payload, ? from json_to_recordset(?::json)
+       select e.event_id, e.topic, e.message_key, e.type, e.payload, $1 from json_to_recordset($2::json)
          as e(event_id uuid, topic text, message_key text, type text, payload jsonb)`,
     [now, JSON.stringify(events.map(outboxColumns))],
   );
