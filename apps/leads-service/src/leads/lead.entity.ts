@@ -63,6 +63,9 @@ export const LeadSchema = defineEntity({
     updatedAt: p.datetime().onUpdate(() => new Date()),
   },
   uniques: [{ name: 'leads_source_id_external_ref_unique', properties: ['source', 'externalRef'] }],
-  // The list query pages by (created_at desc, id desc).
-  indexes: [{ name: 'leads_created_at_id_index', properties: ['createdAt', 'id'] }],
+  // The list query pages by (created_at desc, id desc); filtered by status, it reads the second index in order.
+  indexes: [
+    { name: 'leads_created_at_id_index', properties: ['createdAt', 'id'] },
+    { name: 'leads_status_created_at_id_index', properties: ['status', 'createdAt', 'id'] },
+  ],
 });
