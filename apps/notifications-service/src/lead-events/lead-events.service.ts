@@ -19,10 +19,9 @@ import { DispatchErrorCode } from '../dispatch/dispatch.errors.js';
 import { insertOutboxEvents, type NotificationFacts, notificationFailed, type OutboxRecord } from '../outbox/outbox.js';
 import { OutboxRelay } from '../outbox/outbox-relay.service.js';
 import { addressFor } from '../recipients/addresses.js';
-import { upsertCustomersFromLeads } from '../recipients/customer-directory.js';
-import { Recipient } from '../recipients/recipient.entity.js';
-import { NotificationRule } from '../rules/notification-rule.entity.js';
-import { type RuleCandidate, selectRules } from '../rules/rule-selection.js';
+import { type DirectoryEntry, findDirectoryEntries, upsertCustomersFromLeads } from '../recipients/customer-directory.js';
+import { type ActiveRule, activeRulesFor } from '../rules/active-rules.js';
+import { selectRules } from '../rules/rule-selection.js';
 import { TemplateRenderer } from '../templates/template-renderer.js';
 
 const leadEventTypes = new Set<string>(Object.values(LeadEventTypes));
@@ -52,7 +51,7 @@ interface NewNotification {
   traceparent: string | null;
 }
 
-const factsOfNew = (row: NewNotification, rule: NotificationRule): NotificationFacts => ({
+const factsOfNew = (row: NewNotification, rule: ActiveRule): NotificationFacts => ({
   notificationId: row.id,
   recipientId: row.recipient_id,
   channel: row.channel,
@@ -152,20 +151,18 @@ export class LeadEventsService {
         tx,
         todo.map((event) => event.data.lead),
       );
-      const rules = await this.rulesFor(tx, new Set(todo.map((event) => event.type)));
+      const rules = await activeRulesFor(tx, [...new Set(todo.map((event) => event.type))]);
       const plans = todo.map((event) => {
         const data = event.data as EventFields;
         const customer = customers.get(event.data.lead.customerPhone) ?? null;
         const selected = selectRules(rules.get(event.type) ?? [], { type: event.type, to: data.to ?? null, from: data.from ?? null });
-        const targets = selected.map(({ rule }) => ({ rule, recipientId: this.audienceId(rule.audience, event.data.lead, data, customer) }));
+        const targets = selected.map((rule) => ({ rule, recipientId: this.audienceId(rule.audience, event.data.lead, data, customer) }));
         return { event, data, customer, targets };
       });
       const others = new Set(
         plans.flatMap((plan) => plan.targets.map((t) => t.recipientId).filter((id): id is string => !!id && id !== plan.customer?.id)),
       );
-      const recipients = new Map(
-        others.size ? (await tx.find(Recipient, { id: { $in: [...others] } })).map((recipient) => [recipient.id, recipient]) : [],
-      );
+      const recipients = await findDirectoryEntries(tx, [...others]);
 
       const created = new Map<string, number>();
       const rows: NewNotification[] = [];
@@ -205,37 +202,13 @@ export class LeadEventsService {
     return new Set(rows.map((row) => row.event_id));
   }
 
-  /** Active rules with active templates, per event type, as candidates for selectRules. */
-  private async rulesFor(tx: EntityManager, types: Set<string>) {
-    const rules = await tx.find(
-      NotificationRule,
-      { eventType: { $in: [...types] }, isActive: true, template: { isActive: true } },
-      { populate: ['template'] },
-    );
-    const byType = new Map<string, (RuleCandidate & { rule: NotificationRule })[]>();
-    for (const rule of rules) {
-      const candidates = byType.get(rule.eventType) ?? [];
-      candidates.push({
-        eventType: rule.eventType,
-        toStatus: rule.toStatus ?? null,
-        fromStatus: rule.fromStatus ?? null,
-        audience: rule.audience,
-        priority: rule.priority,
-        channel: rule.template.channel,
-        rule,
-      });
-      byType.set(rule.eventType, candidates);
-    }
-    return byType;
-  }
-
   /** The rule's notification for this event (rendered, or failed when it does not render); null when there is no one to address. */
   private notification(
     event: LeadEvent,
-    rule: NotificationRule,
+    rule: ActiveRule,
     data: EventFields,
     recipientId: string | null,
-    recipient: Recipient | null,
+    recipient: DirectoryEntry | null,
   ): NewNotification | null {
     const { lead } = event.data;
     if (!recipientId) {
@@ -291,7 +264,7 @@ export class LeadEventsService {
     audience: string,
     lead: LeadSnapshot,
     data: EventFields,
-    customer: Recipient | null,
+    customer: DirectoryEntry | null,
   ): string | null {
     switch (audience) {
       case 'customer':
