@@ -1,8 +1,16 @@
 import type { LeadSnapshot } from '#contracts';
 import type { Lead } from './lead.entity.js';
 
+/** A lead read as a plain row mapped to property names (a query builder's mapped result): its source is the id. */
+export type LeadRow = Omit<Lead, 'source'> & { source: number };
+
+/** The snapshot of a lead read as a plain row. */
+export function snapshotOfRow(row: LeadRow): LeadSnapshot {
+  return toLeadSnapshot({ ...row, source: { id: row.source } });
+}
+
 /** The full lead as events and the API show it (the contract's lead snapshot). */
-export function toLeadSnapshot(lead: Lead): LeadSnapshot {
+export function toLeadSnapshot(lead: Omit<Lead, 'source'> & { source: { id: number } }): LeadSnapshot {
   return {
     id: lead.id,
     oemId: lead.oemId,
