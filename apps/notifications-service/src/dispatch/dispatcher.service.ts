@@ -31,6 +31,14 @@ const queuedToSent = new Histogram({
 });
 
 const SEND_CONCURRENCY = 8;
+/**
+ * How many rows claimed by the lead-event consumer may wait in memory for their send. Past it, new
+ * rows are left to the claim loops: a handed-over row must be sent well within its lease.
+ */
+const HANDOVER_CAPACITY = 1_000;
+
+/** What the claim decision needs of a row. */
+export type ClaimCandidate = Pick<DueNotification, 'channel' | 'address' | 'recipient' | 'recipientId' | 'contextType'>;
 
 /**
  * Sends queued notifications outside the consumer's transaction, in three steps (NotificationQueue
@@ -53,6 +61,10 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly limiter: RateLimiter;
   private readonly quiet: QuietHours | null;
   private readonly queue: NotificationQueue;
+  /** Rows the consumer claimed in the transaction that created them, waiting for a sender. */
+  private readonly handedOver: DueNotification[] = [];
+  private readonly senders = new Set<Promise<void>>();
+  private stopping = false;
   /** Outcomes that finish together are written in one transaction; a failing batch is redone one by one. */
   private readonly marks = new GroupCommit<SendOutcome, void>(
     async (outcomes) => {
@@ -84,7 +96,10 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Stops before the ORM and the Kafka producer close (they go in onApplicationShutdown). */
   async onModuleDestroy(): Promise<void> {
-    await Promise.all(this.loops.map((loop) => loop.stop()));
+    this.stopping = true;
+    // Rows still waiting in memory stay leased: after their lease a claim sends them.
+    this.handedOver.length = 0;
+    await Promise.all([...this.loops.map((loop) => loop.stop()), ...this.senders]);
   }
 
   /**
@@ -95,6 +110,35 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
    */
   wake(): void {
     (this.loops.find((loop) => loop.sleeping) ?? this.loops[0]).wake();
+  }
+
+  /** How many more claimed rows `sendClaimed` takes now. */
+  roomForHandover(): number {
+    return this.stopping ? 0 : Math.max(0, HANDOVER_CAPACITY - this.handedOver.length);
+  }
+
+  /**
+   * Sends rows that were claimed (decided `send`, leased, `attempts` 1) in the transaction that
+   * created them, after it committed: the common case skips the wake-up and the claim round trip.
+   * A crash before they are sent leaves them leased: a claim sends them after the lease, once.
+   */
+  sendClaimed(rows: readonly DueNotification[]): void {
+    this.handedOver.push(...rows);
+    while (this.senders.size < SEND_CONCURRENCY && this.handedOver.length) {
+      const sender = this.sendHandedOver().finally(() => this.senders.delete(sender));
+      this.senders.add(sender);
+    }
+  }
+
+  private async sendHandedOver(): Promise<void> {
+    for (let next = this.handedOver.shift(); next; next = this.handedOver.shift()) {
+      try {
+        await this.send(next);
+      } catch (error) {
+        // Its outcome could not be written (database away): it stays leased and is sent again after the lease.
+        this.logger.error({ err: error, notificationId: next.notificationId }, 'send outcome not recorded');
+      }
+    }
   }
 
   /** Claims and sends one batch of due notifications; returns how many rows it handled. */
@@ -113,6 +157,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async record(outcomes: SendOutcome[]): Promise<void> {
     const marked = await this.queue.recordOutcomes(outcomes, this.clock.now());
+    this.relay.wake();
     // Only a notification deleted while it was being sent is missing; there is nothing left to mark.
     if (marked < outcomes.length) this.logger.warn({ outcomes: outcomes.length, marked }, 'notifications vanished while being sent');
   }
@@ -120,24 +165,27 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   /** Claims due rows: each is sent (under a lease), held for quiet hours, or failed for opt-out or no address. */
   private claim(): Promise<{ handled: number; claimed: DueNotification[] }> {
     const now = this.clock.now();
-    return this.queue.claimDue(now, this.config.DISPATCH_BATCH_SIZE, (row): ClaimDecision => {
-      const { recipient } = row;
-      if (recipient && hasOptedOut(row.channel, recipient)) {
-        return { kind: 'fail', code: DispatchErrorCode.OptedOut, message: `recipient opted out of ${row.channel}` };
-      }
-      const address = row.address ?? (recipient ? addressFor(row.channel, recipient) : null);
-      if (!address) return { kind: 'fail', code: DispatchErrorCode.NoAddress, message: `recipient has no ${row.channel} address` };
-      const holdUntil = this.isQuietable(row) ? quietHoursEnd(now, this.quiet) : null;
-      if (holdUntil) {
-        sendOutcomes.inc({ channel: row.channel, outcome: 'held' });
-        return { kind: 'hold', until: holdUntil };
-      }
-      return { kind: 'send', address, leaseUntil: new Date(now.getTime() + this.config.SEND_CLAIM_LEASE_MS) };
-    });
+    return this.queue.claimDue(now, this.config.DISPATCH_BATCH_SIZE, (row) => this.decide(row, now));
+  }
+
+  /** Whether a row due now is sent (under a lease until when), held for quiet hours, or failed for opt-out or no address. */
+  decide(row: ClaimCandidate, now: Date): ClaimDecision {
+    const { recipient } = row;
+    if (recipient && hasOptedOut(row.channel, recipient)) {
+      return { kind: 'fail', code: DispatchErrorCode.OptedOut, message: `recipient opted out of ${row.channel}` };
+    }
+    const address = row.address ?? (recipient ? addressFor(row.channel, recipient) : null);
+    if (!address) return { kind: 'fail', code: DispatchErrorCode.NoAddress, message: `recipient has no ${row.channel} address` };
+    const holdUntil = this.isQuietable(row) ? quietHoursEnd(now, this.quiet) : null;
+    if (holdUntil) {
+      sendOutcomes.inc({ channel: row.channel, outcome: 'held' });
+      return { kind: 'hold', until: holdUntil };
+    }
+    return { kind: 'send', address, leaseUntil: new Date(now.getTime() + this.config.SEND_CLAIM_LEASE_MS) };
   }
 
   /** Quiet hours hold customer SMS/WhatsApp, except emergencies. */
-  private isQuietable(row: DueNotification): boolean {
+  private isQuietable(row: ClaimCandidate): boolean {
     const customer = row.recipient ? row.recipient.kind === 'customer' : row.recipientId.startsWith('cust:');
     return customer && (row.channel === 'sms' || row.channel === 'whatsapp') && row.contextType !== 'emergency';
   }

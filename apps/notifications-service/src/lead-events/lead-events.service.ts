@@ -14,6 +14,7 @@ import { queryRows } from '#platform/database';
 import { GroupCommit } from '#platform/group-commit';
 import { traceparentOf, validTraceparent } from '#platform/tracing';
 import { Dispatcher } from '../dispatch/dispatcher.service.js';
+import type { DueNotification } from '../dispatch/notification-queue.js';
 import { Clock } from '../dispatch/clock.js';
 import { DispatchErrorCode } from '../dispatch/dispatch.errors.js';
 import { insertOutboxEvents, type NotificationFacts, notificationFailed, type OutboxRecord } from '../outbox/outbox.js';
@@ -49,6 +50,10 @@ interface NewNotification {
   last_error_message: string | null;
   event_id: string;
   traceparent: string | null;
+  /** 1 when claimed for a send in the creating transaction (then `next_attempt_at` is its lease). */
+  attempts: number;
+  /** Due time: now, the end of quiet hours, or the lease of a claimed row. */
+  next_attempt_at: Date | null;
 }
 
 const factsOfNew = (row: NewNotification, rule: ActiveRule): NotificationFacts => ({
@@ -75,10 +80,11 @@ async function insertNotifications(tx: EntityManager, rows: readonly NewNotifica
                                  status, address, attempts, next_attempt_at, last_error_code, last_error_message, event_id,
                                  traceparent, created_at, updated_at)
        select n.id, n.recipient_id, n.channel, n.template_id, n.subject, n.body, n.html_body, n.context_type, n.context_id,
-              n.status, n.address, 0, $1, n.last_error_code, n.last_error_message, n.event_id, n.traceparent, $1, $1
+              n.status, n.address, n.attempts, coalesce(n.next_attempt_at, $1), n.last_error_code, n.last_error_message,
+              n.event_id, n.traceparent, $1, $1
          from json_to_recordset($2::json) as n(id uuid, recipient_id text, channel text, template_id int, subject text, body text,
-              html_body text, context_type text, context_id uuid, status text, address text, last_error_code text,
-              last_error_message text, event_id uuid, traceparent text)
+              html_body text, context_type text, context_id uuid, status text, address text, attempts int,
+              next_attempt_at timestamptz, last_error_code text, last_error_message text, event_id uuid, traceparent text)
        returning event_id
      )
      update inbox_event i set notifications = c.n
@@ -142,10 +148,10 @@ export class LeadEventsService {
   private async recordAll(events: LeadEvent[]): Promise<(number | null)[]> {
     batchSize.observe(events.length);
     const now = this.clock.now();
-    const counts = await this.em.fork().transactional(async (tx) => {
+    const { counts, claimed } = await this.em.fork().transactional(async (tx) => {
       const fresh = await this.claimInbox(tx, events, now);
       const todo = events.filter((event) => fresh.has(event.id));
-      if (!todo.length) return new Map<string, number>();
+      if (!todo.length) return { counts: new Map<string, number>(), claimed: [] };
 
       const customers = await upsertCustomersFromLeads(
         tx,
@@ -167,23 +173,46 @@ export class LeadEventsService {
       const created = new Map<string, number>();
       const rows: NewNotification[] = [];
       const failures: OutboxRecord[] = [];
+      const claimed: DueNotification[] = [];
+      let room = this.dispatcher.roomForHandover();
       for (const { event, data, customer, targets } of plans) {
         let n = 0;
         for (const { rule, recipientId } of targets) {
           const recipient = recipientId === customer?.id ? customer : recipientId ? (recipients.get(recipientId) ?? null) : null;
           const row = this.notification(event, rule, data, recipientId, recipient);
           if (!row) continue;
-          rows.push(row);
-          if (row.status === 'failed') failures.push(notificationFailed(factsOfNew(row, rule), { errorCode: row.last_error_code, errorMessage: row.last_error_message ?? '' }, now));
           n++;
+          rows.push(row);
+          const facts = factsOfNew(row, rule);
+          if (row.status === 'queued') {
+            // Claimed here, in the transaction that creates it, as the dispatcher's claim would:
+            // sent right after the commit, held for quiet hours, or failed (opted out, no address).
+            const candidate = { ...facts, address: row.address, recipient, contextType: row.context_type };
+            const decision = this.dispatcher.decide(candidate, now);
+            if (decision.kind === 'hold') row.next_attempt_at = decision.until;
+            else if (decision.kind === 'fail') {
+              row.status = 'failed';
+              row.last_error_code = decision.code;
+              row.last_error_message = decision.message;
+            } else if (room > 0) {
+              room--;
+              Object.assign(row, { address: decision.address, attempts: 1, next_attempt_at: decision.leaseUntil });
+              claimed.push({ ...facts, status: 'queued', address: decision.address, subject: row.subject, body: row.body, htmlBody: row.html_body, attempts: 1, createdAt: now, recipient });
+            }
+          }
+          if (row.status === 'failed') {
+            failures.push(notificationFailed(facts, { errorCode: row.last_error_code, errorMessage: row.last_error_message ?? '' }, now));
+          }
         }
         created.set(event.id, n);
       }
       await insertNotifications(tx, rows, now);
       await insertOutboxEvents(tx, failures, now);
-      return created;
+      return { counts: created, claimed };
     });
+    if (claimed.length) this.dispatcher.sendClaimed(claimed);
     if ([...counts.values()].some((n) => n > 0)) {
+      // Rows left queued (no room in memory) are the claim loops' work.
       this.dispatcher.wake();
       this.relay.wake();
     }
@@ -238,6 +267,8 @@ export class LeadEventsService {
       last_error_message: null,
       event_id: event.id,
       traceparent: event.traceparent ?? null,
+      attempts: 0,
+      next_attempt_at: null,
     };
     try {
       const context = {
