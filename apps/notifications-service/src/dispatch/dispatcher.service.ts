@@ -124,7 +124,9 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
    */
   sendClaimed(rows: readonly DueNotification[]): void {
     this.handedOver.push(...rows);
-    while (this.senders.size < SEND_CONCURRENCY && this.handedOver.length) {
+    // As many sends in flight as the claim loops have together: each awaits its mark, and marks
+    // that finish together share one statement, so fewer senders would cap the marks' batches.
+    while (this.senders.size < SEND_CONCURRENCY * this.config.DISPATCH_WORKERS && this.handedOver.length) {
       const sender = this.sendHandedOver().finally(() => this.senders.delete(sender));
       this.senders.add(sender);
     }
