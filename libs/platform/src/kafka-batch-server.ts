@@ -2,8 +2,12 @@ import { type KafkaOptions, ServerKafka } from '@nestjs/microservices';
 import type { Consumer, KafkaMessage } from 'kafkajs';
 import { consumedEvents } from './metrics.js';
 
-/** Key chains of one fetched batch that are handled at the same time. */
-const CHAINS_PER_BATCH = 8;
+/**
+ * Key chains of one fetched batch that are handled at the same time. With 12 partitions that is up
+ * to 384 messages in flight, which is what lets a group commit fill: at 8 a batch never held more
+ * than 96 events, and the notifications pipeline measured about half the rate.
+ */
+const CHAINS_PER_BATCH = 32;
 
 /**
  * Handles a partition's fetched messages: those with the same key one after another in offset

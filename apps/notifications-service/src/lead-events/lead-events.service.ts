@@ -30,7 +30,7 @@ const leadEventTypes = new Set<string>(Object.values(LeadEventTypes));
 const batchSize = new Histogram({
   name: 'notifications_lead_event_batch_size',
   help: 'Lead events recorded per transaction (group commit)',
-  buckets: [1, 2, 4, 8, 12, 16, 32, 64],
+  buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
 });
 type LeadEvent = Extract<KnownEvent, { data: { lead: LeadSnapshot } }>;
 /** A notification row as `insertNotifications` writes it. */
@@ -113,6 +113,7 @@ export class LeadEventsService {
   private readonly writer = new GroupCommit<LeadEvent, number | null>(
     (events) => this.recordAll(events),
     (event) => this.recordAll([event]).then(([created]) => created),
+    256,
   );
 
   constructor(
