@@ -123,6 +123,8 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
    * A crash before they are sent leaves them leased: a claim sends them after the lease, once.
    */
   sendClaimed(rows: readonly DueNotification[]): void {
+    // Shutting down: they stay leased and a claim sends them after the lease (a send now might not get its mark).
+    if (this.stopping) return;
     this.handedOver.push(...rows);
     // As many sends in flight as the claim loops have together: each awaits its mark, and marks
     // that finish together share one statement, so fewer senders would cap the marks' batches.
@@ -150,7 +152,9 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     const queue = [...claimed];
     await Promise.all(
       Array.from({ length: Math.min(SEND_CONCURRENCY, queue.length) }, async () => {
-        for (let next = queue.shift(); next; next = queue.shift()) await this.send(next);
+        // Shutting down, the rest stay leased: sent after the lease, and the shutdown does not wait
+        // for a rate-limited backlog (a claim holds up to DISPATCH_BATCH_SIZE rows).
+        for (let next = queue.shift(); next && !this.stopping; next = queue.shift()) await this.send(next);
       }),
     );
     if (handled) this.relay.wake();

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { NotificationChannel, NotificationContextType } from '#contracts';
 import { claimInIndexOrder, queryRows } from '#platform/database';
 import { insertOutboxEvents, type NotificationFacts, notificationFailed, outboxColumns, type OutboxRecord } from '../outbox/outbox.js';
-import type { ContactPoints } from '../recipients/addresses.js';
+import { type DirectoryEntry, type DirectoryRow, directoryJson, toDirectoryEntry } from '../recipients/customer-directory.js';
 
 /** A due notification as the claim reads it, with its recipient's directory entry (if any). */
 export interface DueNotification extends NotificationFacts {
@@ -13,7 +13,7 @@ export interface DueNotification extends NotificationFacts {
   htmlBody: string | null;
   attempts: number;
   createdAt: Date;
-  recipient: (ContactPoints & { kind: string }) | null;
+  recipient: DirectoryEntry | null;
 }
 
 /** What the dispatcher decided for a claimed row. */
@@ -52,9 +52,7 @@ interface RowUpdate {
 const SELECT_DUE = `
 select n.id, n.status, n.recipient_id, n.channel, n.context_type, n.context_id, n.address, n.subject, n.body,
        n.html_body, n.attempts, n.created_at, n.traceparent, n.gateway_message_id, n.sent_at, n.provider,
-       n.next_attempt_at, n.last_error_code, n.last_error_message, t.name as template_name,
-       r.kind as r_kind, r.phone as r_phone, r.email as r_email, r.whatsapp as r_whatsapp, r.push_token as r_push_token,
-       r.opt_out_sms, r.opt_out_whatsapp, r.opt_out_email, r.opt_out_push, r.opt_out_call
+       n.next_attempt_at, n.last_error_code, n.last_error_message, t.name as template_name, ${directoryJson('r')} as recipient
   from notification n
   left join notification_template t on t.id = n.template_id
   left join recipient r on r.id = n.recipient_id`;
@@ -80,16 +78,7 @@ interface DueRow {
   last_error_code: string | null;
   last_error_message: string | null;
   template_name: string | null;
-  r_kind: string | null;
-  r_phone: string | null;
-  r_email: string | null;
-  r_whatsapp: string | null;
-  r_push_token: string | null;
-  opt_out_sms: boolean | null;
-  opt_out_whatsapp: boolean | null;
-  opt_out_email: boolean | null;
-  opt_out_push: boolean | null;
-  opt_out_call: boolean | null;
+  recipient: DirectoryRow | null;
 }
 
 const asDate = (value: Date | string) => (value instanceof Date ? value : new Date(value));
@@ -111,21 +100,7 @@ function toDue(row: DueRow): DueNotification & { current: RowUpdate } {
     htmlBody: row.html_body,
     attempts: row.attempts,
     createdAt: asDate(row.created_at),
-    recipient:
-      row.r_kind === null
-        ? null
-        : {
-            kind: row.r_kind,
-            phone: row.r_phone,
-            email: row.r_email,
-            whatsapp: row.r_whatsapp,
-            pushToken: row.r_push_token,
-            optOutSms: row.opt_out_sms ?? false,
-            optOutWhatsapp: row.opt_out_whatsapp ?? false,
-            optOutEmail: row.opt_out_email ?? false,
-            optOutPush: row.opt_out_push ?? false,
-            optOutCall: row.opt_out_call ?? false,
-          },
+    recipient: row.recipient ? toDirectoryEntry(row.recipient) : null,
     current: {
       id: row.id,
       status: row.status,

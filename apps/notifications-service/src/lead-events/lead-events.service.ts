@@ -143,12 +143,17 @@ export class LeadEventsService {
   /**
    * Records a batch of events in one transaction with a handful of statements whatever its size:
    * one inbox insert (the ids it returns are the events not seen before), one customer upsert, one
-   * rules lookup per event type, one recipients lookup, the notifications in one insert, one
-   * inbox update. Then wakes the dispatcher and the relay.
+   * recipients lookup (when a rule addresses staff or an OEM), the notifications and their inbox
+   * counts in one statement; the rules are read beside it. Then hands the leased notifications to
+   * the dispatcher and wakes it and the relay.
    */
   private async recordAll(events: LeadEvent[]): Promise<(number | null)[]> {
     batchSize.observe(events.length);
     const now = this.clock.now();
+    // The rules are configuration: read beside the transaction, on another connection, while it
+    // inserts the inbox rows (a round trip less inside it). A failed read fails the transaction.
+    const rulesRead = activeRulesFor(this.em.fork(), [...new Set(events.map((event) => event.type))]);
+    rulesRead.catch(() => undefined);
     const { counts, claimed } = await this.em.fork().transactional(async (tx) => {
       const fresh = await this.claimInbox(tx, events, now);
       const todo = events.filter((event) => fresh.has(event.id));
@@ -158,7 +163,7 @@ export class LeadEventsService {
         tx,
         todo.map((event) => event.data.lead),
       );
-      const rules = await activeRulesFor(tx, [...new Set(todo.map((event) => event.type))]);
+      const rules = await rulesRead;
       const plans = todo.map((event) => {
         const data = event.data as EventFields;
         const customer = customers.get(event.data.lead.customerPhone) ?? null;

@@ -11,7 +11,8 @@ export interface DirectoryEntry extends ContactPoints {
   name: string;
 }
 
-interface DirectoryRow {
+/** A recipient row as the directory reads it (`DIRECTORY_COLUMNS`, or that object built in SQL by `directoryJson`). */
+export interface DirectoryRow {
   id: string;
   kind: string;
   name: string;
@@ -26,10 +27,19 @@ interface DirectoryRow {
   opt_out_call: boolean;
 }
 
-const RETURNING = `returning id, kind, name, phone, email, whatsapp, push_token, opt_out_sms, opt_out_whatsapp, opt_out_email,
-  opt_out_push, opt_out_call`;
+const DIRECTORY_COLUMNS = [
+  'id', 'kind', 'name', 'phone', 'email', 'whatsapp', 'push_token',
+  'opt_out_sms', 'opt_out_whatsapp', 'opt_out_email', 'opt_out_push', 'opt_out_call',
+] as const;
+const COLUMN_LIST = DIRECTORY_COLUMNS.join(', ');
 
-const toEntry = (row: DirectoryRow): DirectoryEntry => ({
+/** SQL for the directory row of the recipient aliased `alias` as one JSON object (null when there is none). */
+export function directoryJson(alias: string): string {
+  const fields = DIRECTORY_COLUMNS.map((column) => `'${column}', ${alias}.${column}`).join(', ');
+  return `case when ${alias}.id is null then null else json_build_object(${fields}) end`;
+}
+
+export const toDirectoryEntry = (row: DirectoryRow): DirectoryEntry => ({
   id: row.id,
   kind: row.kind,
   name: row.name,
@@ -72,10 +82,10 @@ export async function upsertCustomersFromLeads(em: EntityManager, leads: LeadSna
      on conflict (id) do update
        set name = excluded.name, phone = excluded.phone, email = coalesce(excluded.email, recipient.email),
            updated_at = excluded.updated_at
-     ${RETURNING}`,
+     returning ${COLUMN_LIST}`,
     [new Date(), JSON.stringify([...rows.values()])],
   );
-  const byId = new Map(upserted.map((row) => [row.id, toEntry(row)]));
+  const byId = new Map(upserted.map((row) => [row.id, toDirectoryEntry(row)]));
   return new Map([...idOfPhone].map(([phone, id]) => [phone, byId.get(id)!]));
 }
 
@@ -84,9 +94,8 @@ export async function findDirectoryEntries(em: EntityManager, ids: readonly stri
   if (!ids.length) return new Map();
   const rows = await queryRows<DirectoryRow>(
     em,
-    `select id, kind, name, phone, email, whatsapp, push_token, opt_out_sms, opt_out_whatsapp, opt_out_email, opt_out_push,
-            opt_out_call from recipient where id = any($1::text[])`,
+    `select ${COLUMN_LIST} from recipient where id = any($1::text[])`,
     [ids],
   );
-  return new Map(rows.map((row) => [row.id, toEntry(row)]));
+  return new Map(rows.map((row) => [row.id, toDirectoryEntry(row)]));
 }

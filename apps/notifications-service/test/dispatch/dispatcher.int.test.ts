@@ -175,5 +175,36 @@ describe('dispatcher', () => {
     const sent = h.app.get(SandboxProvider).sent();
     for (const id of ids) expect(sent.filter((d) => d.notificationId === id)).toHaveLength(1);
   });
+
+  // Last: it stops this harness's dispatcher.
+  it('a shutdown does not wait for the rest of a claimed batch: the unsent rows stay leased, to be sent after the lease', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const calls: string[] = [];
+    override = {
+      name: 'slow',
+      supports: () => true,
+      send: async (message) => {
+        calls.push(message.notificationId);
+        await gate;
+        return { gatewayMessageId: `slow-${calls.length}`, provider: 'slow' };
+      },
+    };
+    const ids = await Promise.all(Array.from({ length: 30 }, () => sendAdHoc()));
+    await eventually(async () => calls.length > 0, 'the first send to start');
+    const dispatcher = h.app.get(Dispatcher);
+    const stopped = dispatcher.onModuleDestroy();
+    release();
+    await stopped;
+    const rows = await Promise.all(ids.map(find));
+    const sent = rows.filter((row) => row.status === 'sent');
+    // Only the sends already under way finished (at most one per sender of each loop).
+    expect(sent.length).toBe(calls.length);
+    expect(calls.length).toBeLessThan(ids.length);
+    for (const row of rows.filter((r) => r.status === 'queued' && r.attempts === 1)) {
+      expect(row.nextAttemptAt.getTime()).toBeGreaterThan(h.clock.now().getTime());
+    }
+    expect(rows.every((row) => row.status === 'sent' || row.status === 'queued')).toBe(true);
+  });
 });
 
