@@ -48,7 +48,7 @@ export type ClaimCandidate = Pick<DueNotification, 'channel' | 'address' | 'reci
  *    (`next_attempt_at = now + SEND_CLAIM_LEASE_MS`) so no other replica takes them meanwhile;
  * 2. send through the channel's provider, with no transaction open;
  * 3. mark: sent / rescheduled with backoff / failed, with its outbox event — outcomes that finish
- *    together share one transaction (group commit); a failing one is redone alone.
+ *    together share one statement (group commit); a failing one is redone alone.
  * A crash between 1 and 2 leaves the row queued: it is sent when the lease ends, once.
  * A crash between 2 and 3 (the gateway accepted, we did not record it) sends it again after the
  * lease: that narrow window is at-least-once, as no gateway offers an idempotency key for sends.
@@ -65,7 +65,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly handedOver: DueNotification[] = [];
   private readonly senders = new Set<Promise<void>>();
   private stopping = false;
-  /** Outcomes that finish together are written in one transaction; a failing batch is redone one by one. */
+  /** Outcomes that finish together are written in one statement; a failing batch is redone one by one. */
   private readonly marks = new GroupCommit<SendOutcome, void>(
     async (outcomes) => {
       await this.record(outcomes);

@@ -4,23 +4,12 @@ import { register } from 'prom-client';
 import request from 'supertest';
 import { DlqHeaders, LeadEventTypes, parseMessage, Topics } from '#contracts';
 import { InboxEvent } from '../../src/lead-events/inbox-event.entity.js';
-import { Notification } from '../../src/notifications/notification.entity.js';
 import { NotificationRule } from '../../src/rules/notification-rule.entity.js';
 import { NotificationTemplate } from '../../src/templates/notification-template.entity.js';
 import { OutboxEvent } from '../../src/outbox/outbox-event.entity.js';
 import { Recipient } from '../../src/recipients/recipient.entity.js';
-import { SandboxProvider } from '../../src/delivery/sandbox.provider.js';
-import { Dispatcher } from '../../src/dispatch/dispatcher.service.js';
-import {
-  collectTopic,
-  eventually,
-  type Harness,
-  leadEvent,
-  leadSnapshot,
-  MIDDAY_IST,
-  produceLeadEvent,
-  startHarness,
-} from '../support/harness.js';
+import { collectTopic, eventually, type Harness, leadEvent, leadSnapshot, produceLeadEvent } from '../support/harness.js';
+import { notificationsOf as notificationsOfEvent, settled as settledNotifications, startConsumingHarness } from './lead-event-support.js';
 
 // Joining a consumer group takes a few seconds on a fresh broker.
 jest.setTimeout(60_000);
@@ -28,12 +17,7 @@ jest.setTimeout(60_000);
 let h: Harness;
 
 beforeAll(async () => {
-  h = await startHarness({ consume: true });
-  // Wait until this consumer owns the partitions: a previous member of the group (another suite
-  // or process) may hold them until its session times out. A rule-less event proves it.
-  const warmUp = leadEvent(LeadEventTypes.Updated, leadSnapshot(), { changedFields: [] });
-  await produceLeadEvent(h.producer, warmUp);
-  await eventually(async () => (await h.orm.em.fork().count(InboxEvent, { eventId: warmUp.id })) === 1, 'the consumer to join its group', 110_000);
+  h = await startConsumingHarness();
 }, 150_000);
 
 afterAll(async () => {
@@ -50,16 +34,8 @@ async function eventsInSharedBatches(): Promise<number> {
   return total - count(1);
 }
 
-const notificationsOf = (eventId: string) =>
-  h.orm.em.fork().find(Notification, { eventId }, { orderBy: { channel: 'asc' }, populate: ['template'] });
-
-/** Waits until the event's notifications exist and none is still queued. */
-async function settled(eventId: string, count: number) {
-  return eventually(async () => {
-    const rows = await notificationsOf(eventId);
-    return rows.length === count && rows.every((row) => row.status !== 'queued') ? rows : null;
-  }, `${count} settled notifications of event ${eventId}`);
-}
+const notificationsOf = (eventId: string) => notificationsOfEvent(h, eventId);
+const settled = (eventId: string, count: number) => settledNotifications(h, eventId, count);
 
 describe('lead events → notifications (real PostgreSQL + Kafka)', () => {
   it('a lead.created event messages the customer by SMS, WhatsApp and email, rendered and sent through the sandbox', async () => {
@@ -358,59 +334,3 @@ describe('lead events → notifications (real PostgreSQL + Kafka)', () => {
   }, 120_000);
 });
 
-describe('handover: notifications claimed in the transaction that creates them', () => {
-  const dispatcher = () => h.app.get(Dispatcher);
-  const deliveriesOf = (id: string) => h.app.get(SandboxProvider).sent().filter((delivery) => delivery.notificationId === id);
-
-  afterEach(() => {
-    // Back to the prototype's methods and the harness's clock.
-    const instance = dispatcher() as unknown as Record<string, unknown>;
-    delete instance.dispatchDue;
-    delete instance.sendClaimed;
-    delete instance.roomForHandover;
-    h.clock.set(MIDDAY_IST);
-  });
-
-  it('are sent with no claim at all: with the claim loops doing nothing, a lead.created still reaches SMS, WhatsApp and email', async () => {
-    dispatcher().dispatchDue = async () => 0;
-    const event = leadEvent(LeadEventTypes.Created, leadSnapshot({ customerEmail: 'handover@example.com' }));
-    await produceLeadEvent(h.producer, event);
-    const rows = await settled(event.id, 3);
-    for (const row of rows) {
-      expect(row).toMatchObject({ status: 'sent', attempts: 1, provider: 'sandbox' });
-      expect(deliveriesOf(row.id)).toHaveLength(1);
-    }
-  });
-
-  it('a handed-over row whose send never happened (a crash) is sent by a claim after its lease, once', async () => {
-    dispatcher().sendClaimed = () => undefined;
-    const event = leadEvent(LeadEventTypes.Created, leadSnapshot({ customerEmail: null }));
-    await produceLeadEvent(h.producer, event);
-    const leased = await eventually(async () => {
-      const rows = await notificationsOf(event.id);
-      return rows.length === 2 ? rows : null;
-    }, 'the leased notifications');
-    for (const row of leased) {
-      expect(row).toMatchObject({ status: 'queued', attempts: 1 });
-      expect(row.nextAttemptAt.getTime()).toBeGreaterThan(MIDDAY_IST.getTime() + h.config.SEND_CLAIM_LEASE_MS - 5_000);
-    }
-    delete (dispatcher() as unknown as Record<string, unknown>).sendClaimed;
-    h.clock.set(new Date(MIDDAY_IST.getTime() + h.config.SEND_CLAIM_LEASE_MS + 1_000));
-    const rows = await settled(event.id, 2);
-    for (const row of rows) {
-      expect(row).toMatchObject({ status: 'sent', attempts: 2 });
-      expect(deliveriesOf(row.id)).toHaveLength(1);
-    }
-  });
-
-  it('with no room left in memory, the rows are created queued and the claim loops send them', async () => {
-    dispatcher().roomForHandover = () => 0;
-    const event = leadEvent(LeadEventTypes.Created, leadSnapshot({ customerEmail: null }));
-    await produceLeadEvent(h.producer, event);
-    const rows = await settled(event.id, 2);
-    for (const row of rows) {
-      expect(row).toMatchObject({ status: 'sent', attempts: 1 });
-      expect(deliveriesOf(row.id)).toHaveLength(1);
-    }
-  });
-});
