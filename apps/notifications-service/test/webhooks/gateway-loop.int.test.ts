@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import request from 'supertest';
 import { GatewaySimulator, SIMULATOR_DEFAULTS } from '../../../../test/support/gateway-simulator.js';
 import { eventually, freePort } from '../../../../test/support/service-process.js';
@@ -11,12 +12,29 @@ import { PUBLIC_BASE_URL, randomPhone, startWebhookHarness, type WebhookHarness 
  * simulator), the simulator calls back over HTTP with real signatures, and the notification ends
  * delivered. Callbacks may overtake the dispatcher's commit; the reconciler heals that.
  */
+async function abandonLeftoverQueue(): Promise<void> {
+  const client = new pg.Client({ connectionString: process.env.NOTIFICATIONS_DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(
+      `update notification set status = 'failed', last_error_code = 'test.left_by_earlier_suite', updated_at = now()
+        where status = 'queued'`,
+    );
+  } finally {
+    await client.end();
+  }
+}
+
 describe('send → gateway → signed callback → delivered (gateway simulator, real PostgreSQL)', () => {
   let simulator: GatewaySimulator;
   let h: WebhookHarness;
   let token: string;
 
   beforeAll(async () => {
+    // Earlier suites share this database and may leave sendable rows behind (a fuzzed backlog of
+    // SMS, leases that ran out). This app would send them first, through the simulator's 20/s rate
+    // limit, ahead of the messages this suite waits for: they are taken out of the queue first.
+    await abandonLeftoverQueue();
     const port = await freePort();
     simulator = await GatewaySimulator.start({
       deliverCallbacksTo: `http://127.0.0.1:${port}`,
